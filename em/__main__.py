@@ -1,0 +1,81 @@
+"""``python -m em``: fit the coin mixture by EM (ML, or MAP with --prior) or by VB (--vb).
+
+The engine (em.fit, em.vb) imports nothing of ours; this front end borrows compare.cli and
+compare.data, which hold the project's data formats and its one-line error convention.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from compare.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_float,
+                         nonneg_int, positive_int, probabilities)
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="python -m em",
+               description="EM for a mixture of K coins: maximum likelihood, or MAP with --prior; "
+                           "--vb for variational Bayes. Exit 0 on success, 2 on bad input.")
+    add_model_args(p)
+    p.add_argument("--init", type=probabilities, metavar="P1,...,PK",
+                   help="starting thetas, distinct, in (0, 1) (default: spread over the data)")
+    p.add_argument("--max-iter", type=nonneg_int, default=1000, metavar="N",
+                   help="iteration cap per start (default: %(default)s)")
+    p.add_argument("--tol", type=nonneg_float, default=1e-12, metavar="T",
+                   help="stop when the objective changes by less than T x max(1, |objective|); "
+                        "0 never stops early (default: %(default)s)")
+    p.add_argument("--restarts", type=nonneg_int, default=4, metavar="R",
+                   help="extra random starts besides --init; 0 uses only --init (default: %(default)s)")
+    p.add_argument("--vb", action="store_true", help="variational Bayes instead of EM "
+                   "(prior default Beta(1, 1))")
+    p.add_argument("--json", action="store_true", help="print the fit object as JSON")
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    prog = "python -m em"
+    data = load_data(prog, args.data)
+    import em
+
+    options = dict(components=args.components, weights=args.weights, dirichlet=args.dirichlet,
+                   init=args.init, max_iter=args.max_iter, tol=args.tol,
+                   restarts=args.restarts, seed=args.seed)
+    try:
+        if args.vb:
+            result = em.vb(data.heads, data.tosses, prior=args.prior or (1.0, 1.0), **options)
+        else:
+            result = em.fit(data.heads, data.tosses, prior=args.prior, **options)
+    except ValueError as exc:
+        fail(prog, f"{data.source}: {exc}")
+    if args.json:
+        print(dumps(result.to_dict()))
+        return 0
+    print(describe(data, result, args.vb))
+    return 0
+
+
+def describe(data, r, vb: bool) -> str:
+    k = len(r.weights)
+    lines = [f"{data.name}: {data.n_sets} sets, {int(data.tosses.sum())} tosses, K = {k}"]
+    if vb:
+        lines.append(f"variational Bayes, ELBO {r.elbo:.6f}, {r.iterations} iterations, "
+                     f"{'converged' if r.converged else 'NOT converged'}")
+        for i in range(k):
+            lines.append(f"  coin {i}: q(theta) = Beta({r.theta_alpha[i]:.4f}, {r.theta_beta[i]:.4f}),"
+                         f" mean {r.theta_mean[i]:.4f}, sd {r.theta_sd[i]:.4f}, weight {r.weights[i]:.4f}")
+    else:
+        kind = "maximum likelihood" if r.method == "ml" else "MAP"
+        obj = "log-likelihood" if r.method == "ml" else "log-posterior"
+        lines.append(f"EM, {kind}: {obj} {r.objective:.6f}, {r.iterations} iterations, "
+                     f"{'converged' if r.converged else 'NOT converged'}")
+        for i in range(k):
+            se = r.std_error["theta"][i]
+            se_txt = "n/a" if se is None else f"{se:.4f}"
+            lines.append(f"  coin {i}: theta {r.theta[i]:.4f} (se {se_txt}), weight {r.weights[i]:.4f}")
+    lines += [f"warning: {w}" for w in r.warnings]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

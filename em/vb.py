@@ -1,0 +1,257 @@
+"""Variational Bayes (VB-EM): EM whose M-step returns distributions instead of points.
+
+Mean-field q(z) q(theta) q(w) for the K-coin mixture with Beta(a_k, b_k) priors on theta and,
+for learned weights, a symmetric Dirichlet(alpha) on the weights. Side by side with EM:
+
+    EM E-step   log r_ik = log w_k     + h_i log theta_k     + (n_i - h_i) log(1 - theta_k)
+    VB E-step   log r_ik = E[log w_k]  + h_i E[log theta_k]  + (n_i - h_i) E[log(1 - theta_k)]
+                (E[log theta_k] = digamma(A_k) - digamma(A_k + B_k), and so on)
+    EM M-step   theta_k = the mode of Beta(a_k + H_k, b_k + T_k)   (a point)
+    VB M-step   q(theta_k) = Beta(A_k, B_k) = Beta(a_k + H_k, b_k + T_k)   (the whole Beta)
+                q(w) = Dirichlet(alpha + S_1, ..., alpha + S_K)   (learned weights)
+
+with H_k, T_k, S_k the heads, tails and sets credited to coin k by the responsibilities.
+
+The ELBO keeps every constant (binomial coefficients, Beta and Dirichlet normalisers):
+
+    ELBO = sum_i logsumexp_k(log rho_ik) - sum_k KL(q(theta_k) || prior) - KL(q(w) || prior)
+
+evaluated with the responsibilities that are optimal for the current q(theta), q(w). For K = 1
+mean-field is exact and the ELBO equals the log evidence log C(n, h) + log B(a + H, b + T) -
+log B(a, b). Each half-step is a coordinate ascent step, so the ELBO never decreases.
+
+Starting factors: q(theta_k) = Beta(m_k c, (1 - m_k) c) with mean m_k = init_k and
+concentration c = a_k + b_k + (total tosses) / K, i.e. as if every coin had already been credited
+an equal share of the tosses at rate m_k; q(w) = Dirichlet(alpha + n_sets / K).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import betaln, digamma, gammaln, logsumexp
+
+from .fit import check_init, default_init
+from .pairs import Pairs, compress
+
+
+@dataclass(frozen=True)
+class VBStep:
+    iteration: int
+    theta_mean: np.ndarray
+    elbo: float
+
+
+@dataclass(frozen=True)
+class VBResult:
+    """q(theta_k) = Beta(theta_alpha[k], theta_beta[k]); q(w) = Dirichlet(weights_concentration).
+
+    Components in ascending order of the posterior mean of theta. ``weights`` is E_q[w] for
+    learned weights, the fixed 1/K otherwise (then ``weights_concentration`` is None).
+    responsibilities : array, shape (n_sets, K)
+    """
+
+    theta_alpha: np.ndarray
+    theta_beta: np.ndarray
+    weights_concentration: np.ndarray | None
+    weights: np.ndarray
+    elbo: float
+    iterations: int
+    converged: bool
+    responsibilities: np.ndarray
+    history: tuple[VBStep, ...]
+    prior: tuple[tuple[float, float], ...]
+    dirichlet: float
+    weights_mode: str
+    start_elbos: tuple[float, ...]
+    best_start: int
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def theta_mean(self) -> np.ndarray:
+        return self.theta_alpha / (self.theta_alpha + self.theta_beta)
+
+    @property
+    def theta_sd(self) -> np.ndarray:
+        a, b = self.theta_alpha, self.theta_beta
+        return np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+
+    @property
+    def weights_sd(self) -> np.ndarray:
+        if self.weights_concentration is None:
+            return np.zeros_like(self.weights)
+        d = self.weights_concentration
+        s = d.sum()
+        return np.sqrt(d * (s - d) / (s**2 * (s + 1)))
+
+    def theta_interval(self, prob: float = 0.94) -> tuple[np.ndarray, np.ndarray]:
+        """Equal-tailed interval of each q(theta_k) (Beta quantiles)."""
+        from scipy.stats import beta
+
+        lo = (1 - prob) / 2
+        return (beta.ppf(lo, self.theta_alpha, self.theta_beta),
+                beta.ppf(1 - lo, self.theta_alpha, self.theta_beta))
+
+    def to_dict(self) -> dict:
+        fl = lambda a: [float(v) for v in np.asarray(a, float)]  # noqa: E731
+        return {
+            "theta_alpha": fl(self.theta_alpha),
+            "theta_beta": fl(self.theta_beta),
+            "weights_concentration": None if self.weights_concentration is None
+            else fl(self.weights_concentration),
+            "theta_mean": fl(self.theta_mean),
+            "theta_sd": fl(self.theta_sd),
+            "weights": fl(self.weights),
+            "elbo": float(self.elbo),
+            "iterations": self.iterations,
+            "converged": self.converged,
+            "responsibilities": [fl(r) for r in self.responsibilities],
+            "history": [{"iteration": s.iteration, "theta_mean": fl(s.theta_mean),
+                         "elbo": float(s.elbo)} for s in self.history],
+            "settings": {"weights": self.weights_mode, "prior": [list(p) for p in self.prior],
+                         "dirichlet": self.dirichlet},
+            "starts": {"elbos": [float(v) for v in self.start_elbos], "best": self.best_start},
+            "warnings": list(self.warnings),
+        }
+
+
+# ---------------------------------------------------------------- the two steps
+
+def expected_logs(A, B, D, k):
+    """E[log theta], E[log(1 - theta)] under Beta(A, B); E[log w] under Dirichlet(D) (or 1/K)."""
+    psi_ab = digamma(A + B)
+    e_log_w = np.full(k, -np.log(k)) if D is None else digamma(D) - digamma(D.sum())
+    return digamma(A) - psi_ab, digamma(B) - psi_ab, e_log_w
+
+
+def vb_e_step(pairs: Pairs, A, B, D):
+    """Per-pair logsumexp of log rho (n_pairs,) and responsibilities (n_pairs, K)."""
+    e_log_t, e_log_1mt, e_log_w = expected_logs(A, B, D, A.size)
+    tails = pairs.tosses - pairs.heads
+    log_rho = (e_log_w + pairs.log_binom[:, None]
+               + pairs.heads[:, None] * e_log_t + tails[:, None] * e_log_1mt)
+    lse = logsumexp(log_rho, axis=1)
+    return lse, np.exp(log_rho - lse[:, None])
+
+
+def vb_m_step(pairs: Pairs, resp, a, b, alpha, learned):
+    """q(theta_k) = Beta(a_k + H_k, b_k + T_k); q(w) = Dirichlet(alpha + S_k)."""
+    cr = resp * pairs.count[:, None]
+    heads_k = cr.T @ pairs.heads
+    tails_k = cr.T @ (pairs.tosses - pairs.heads)
+    D = alpha + cr.sum(axis=0) if learned else None
+    return a + heads_k, b + tails_k, D
+
+
+def kl_beta(A, B, a, b) -> np.ndarray:
+    """KL(Beta(A, B) || Beta(a, b)), elementwise."""
+    return (betaln(a, b) - betaln(A, B) + (A - a) * digamma(A) + (B - b) * digamma(B)
+            + (a - A + b - B) * digamma(A + B))
+
+
+def kl_dirichlet(D, alpha: float) -> float:
+    """KL(Dirichlet(D) || Dirichlet(alpha, ..., alpha))."""
+    k, s = D.size, D.sum()
+    return float(gammaln(s) - gammaln(D).sum() - gammaln(k * alpha) + k * gammaln(alpha)
+                 + np.sum((D - alpha) * (digamma(D) - digamma(s))))
+
+
+def elbo(pairs: Pairs, lse, A, B, D, a, b, alpha) -> float:
+    value = float(pairs.count @ lse) - float(kl_beta(A, B, a, b).sum())
+    if D is not None:
+        value -= kl_dirichlet(D, alpha)
+    return value
+
+
+# ---------------------------------------------------------------- the driver
+
+def _run_one(pairs, m0, a, b, alpha, learned, max_iter, tol):
+    k = m0.size
+    conc = a + b + pairs.tosses @ pairs.count / k
+    A, B = m0 * conc, (1 - m0) * conc
+    D = np.full(k, alpha + pairs.n_sets / k) if learned else None
+    lse, resp = vb_e_step(pairs, A, B, D)
+    value = elbo(pairs, lse, A, B, D, a, b, alpha)
+    history = [(A / (A + B), value)]
+    converged = False
+    for _ in range(max_iter):
+        A, B, D = vb_m_step(pairs, resp, a, b, alpha, learned)
+        lse, resp = vb_e_step(pairs, A, B, D)
+        new = elbo(pairs, lse, A, B, D, a, b, alpha)
+        history.append((A / (A + B), new))
+        change, value = new - value, new
+        if abs(change) < tol * max(1.0, abs(value)):
+            converged = True
+            break
+    return A, B, D, history, converged
+
+
+def vb(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(1.0, 1.0),
+       dirichlet: float = 1.0, init=None, max_iter: int = 1000, tol: float = 1e-12,
+       restarts: int = 4, seed: int | None = 0) -> VBResult:
+    """Mean-field variational Bayes for the K-coin mixture (see the module docstring).
+
+    Same options as :func:`em.fit`; ``prior`` is (a, b) for every theta or K pairs, any a, b > 0
+    (default Beta(1, 1)); ``dirichlet`` > 0 is the symmetric Dirichlet on learned weights;
+    ``init`` gives the means of the starting Beta factors. Restarts keep the best ELBO.
+    """
+    if not isinstance(components, (int, np.integer)) or components < 1:
+        raise ValueError(f"components must be a positive integer, got {components!r}")
+    if weights not in ("fixed", "learned"):
+        raise ValueError(f"weights must be 'fixed' or 'learned', got {weights!r}")
+    arr = np.asarray(prior, dtype=float)
+    if arr.shape == (2,):
+        arr = np.tile(arr, (components, 1))
+    if arr.shape != (components, 2) or not np.all(np.isfinite(arr) & (arr > 0)):
+        raise ValueError(f"prior must be (a, b) with a, b > 0 or {components} such pairs, got {prior!r}")
+    if not (np.isfinite(dirichlet) and dirichlet > 0):
+        raise ValueError(f"dirichlet must be > 0, got {dirichlet!r}")
+    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 0):
+        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
+    if not (np.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be >= 0, got {tol!r}")
+    if not (isinstance(restarts, (int, np.integer)) and restarts >= 0):
+        raise ValueError(f"restarts must be a non-negative integer, got {restarts!r}")
+    a, b = arr[:, 0].copy(), arr[:, 1].copy()
+    learned = weights == "learned"
+    pairs = compress(heads, tosses)
+    m0 = default_init(pairs, components) if init is None else check_init(init, components)
+    rng = np.random.default_rng(seed)
+    starts = [m0] + [np.sort(rng.uniform(0.05, 0.95, components)) for _ in range(restarts)]
+
+    best, finals = None, []
+    for i, start in enumerate(starts):
+        run = _run_one(pairs, start.astype(float), a, b, float(dirichlet), learned, max_iter, tol)
+        final = run[3][-1][1]
+        finals.append(final)
+        if best is None or final > best[1] + 1e-9 * max(1.0, abs(best[1])):
+            best = (i, final, run)
+    best_start, _, (A, B, D, hist, converged) = best
+
+    order = np.argsort(A / (A + B), kind="stable")
+    A, B = A[order], B[order]
+    D = None if D is None else D[order]
+    lse, resp = vb_e_step(pairs, A, B, D)
+    value = elbo(pairs, lse, A, B, D, a[order], b[order], float(dirichlet))
+    warnings = []
+    if not converged and tol > 0:
+        warnings.append(f"VB did not converge in {max_iter} iterations (tol {tol:g})")
+    return VBResult(
+        theta_alpha=A, theta_beta=B, weights_concentration=D,
+        weights=np.full(components, 1.0 / components) if D is None else D / D.sum(),
+        elbo=value, iterations=len(hist) - 1, converged=converged,
+        responsibilities=resp[pairs.inverse],
+        history=tuple(VBStep(i, m[order], e) for i, (m, e) in enumerate(hist)),
+        prior=tuple((float(x), float(y)) for x, y in zip(a[order], b[order])),
+        dirichlet=float(dirichlet), weights_mode=weights, start_elbos=tuple(finals),
+        best_start=best_start, warnings=tuple(warnings))
+
+
+def start_factors(pairs_or_counts, init, prior=(1.0, 1.0)):
+    """The starting Beta factors (A, B) that :func:`vb` uses for means ``init`` (for teaching)."""
+    pairs = pairs_or_counts if isinstance(pairs_or_counts, Pairs) else compress(*pairs_or_counts)
+    m0 = np.asarray(init, float)
+    a, b = (np.broadcast_to(np.asarray(v, float), m0.shape) for v in prior)
+    conc = a + b + pairs.tosses @ pairs.count / m0.size
+    return m0 * conc, (1 - m0) * conc

@@ -1,0 +1,324 @@
+"""EM engine: the paper's numbers, closed forms, invariances, boundaries, restarts, errors."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from scipy.special import gammaln, logsumexp
+from scipy.stats import binom
+
+import em
+from em.pairs import compress
+from em.stderr import hessian
+
+PAPER_HEADS = np.array([5, 9, 8, 4, 7])
+PAPER_TOSSES = np.full(5, 10)
+
+
+def paper_fit(**kw):
+    opts = dict(init=[0.6, 0.5], restarts=0, weights="fixed")
+    opts.update(kw)
+    return em.fit(PAPER_HEADS, PAPER_TOSSES, **opts)
+
+
+# ---------------------------------------------------------------- the paper (Do & Batzoglou 2008)
+
+def test_first_iteration_matches_paper():
+    r = paper_fit(max_iter=1, tol=0)
+    assert r.iterations == 1
+    # canonical order: component 1 is coin A (started at 0.6), component 0 coin B
+    np.testing.assert_allclose(r.history[0].theta, [0.5, 0.6])
+    assert round(r.history[1].theta[1], 2) == 0.71
+    assert round(r.history[1].theta[0], 2) == 0.58
+    resp0 = em.responsibilities(PAPER_HEADS, PAPER_TOSSES, [0.6, 0.5])
+    # P(set 1 is A) = 0.6^5 0.4^5 / (0.6^5 0.4^5 + 0.5^10) = 0.449...
+    assert resp0[0, 0] == pytest.approx(0.0007962624 / (0.0007962624 + 0.0009765625), rel=1e-12)
+    assert round(resp0[0, 0], 2) == 0.45
+    assert round(resp0[0, 0] * 5, 1) == 2.2          # expected heads credited to A
+    # the paper's totals: A 21.3 H / 8.6 T, B 11.7 H / 8.4 T
+    heads_a = resp0[:, 0] @ PAPER_HEADS
+    tails_a = resp0[:, 0] @ (PAPER_TOSSES - PAPER_HEADS)
+    assert (round(heads_a, 1), round(tails_a, 1)) == (21.3, 8.6)
+    assert (round(33 - heads_a, 1), round(17 - tails_a, 1)) == (11.7, 8.4)
+
+
+def test_ten_iterations_match_paper():
+    r = paper_fit(max_iter=10, tol=0)
+    assert r.iterations == 10 and len(r.history) == 11
+    assert np.round(r.theta, 2).tolist() == [0.52, 0.80]
+
+
+def test_optimum_matches_paper_and_labels_known():
+    r = paper_fit()
+    assert r.converged
+    assert np.round(r.theta, 4).tolist() == [0.5196, 0.7968]
+    # labels known (B, A, A, B, A): ML is a ratio of counts
+    known = em.fit(np.array([24]), np.array([30]), components=1, restarts=0)
+    assert known.theta[0] == pytest.approx(0.80, abs=1e-12)
+    known_b = em.fit(np.array([5, 4]), np.array([10, 10]), components=1, restarts=0)
+    assert known_b.theta[0] == pytest.approx(0.45, abs=1e-12)
+
+
+# ---------------------------------------------------------------- closed forms
+
+@pytest.mark.parametrize("a,b", [(1, 1), (2, 2), (3.5, 1.5), (10, 30)])
+def test_one_component_map_is_beta_mode(a, b):
+    heads, tosses = np.array([3, 7, 0, 10]), np.array([10, 12, 5, 10])
+    r = em.fit(heads, tosses, components=1, prior=(a, b), restarts=0)
+    h, n = heads.sum(), tosses.sum()
+    assert r.theta[0] == pytest.approx((h + a - 1) / (n + a + b - 2), abs=1e-12)
+
+
+def test_flat_prior_map_equals_ml():
+    for weights in ("fixed", "learned"):
+        ml = paper_fit(weights=weights)
+        flat = paper_fit(weights=weights, prior=(1, 1), dirichlet=1.0)
+        np.testing.assert_allclose(flat.theta, ml.theta, atol=1e-10)
+        np.testing.assert_allclose(flat.weights, ml.weights, atol=1e-10)
+        # Beta(1, 1) and Dirichlet(1, 1) are uniform densities equal to 1: log-posterior = log-lik
+        assert flat.log_posterior == pytest.approx(ml.log_likelihood, abs=1e-9)
+
+
+def test_log_likelihood_is_the_binomial_mixture():
+    r = paper_fit()
+    direct = sum(math.log(0.5 * binom.pmf(h, 10, r.theta[0]) + 0.5 * binom.pmf(h, 10, r.theta[1]))
+                 for h in PAPER_HEADS)
+    assert r.log_likelihood == pytest.approx(direct, abs=1e-12)
+
+
+# ---------------------------------------------------------------- invariances
+
+def naive_em(heads, tosses, theta, weights, iters, learned):
+    """Uncompressed EM, one set at a time, written independently of em.fit."""
+    theta, weights = np.array(theta, float), np.array(weights, float)
+    path = []
+    for _ in range(iters):
+        resp = []
+        for h, n in zip(heads, tosses):
+            logs = [math.log(w) + binom.logpmf(h, n, t) for w, t in zip(weights, theta)]
+            m = logsumexp(logs)
+            resp.append([math.exp(v - m) for v in logs])
+        resp = np.array(resp)
+        theta = (resp.T @ heads) / (resp.T @ tosses)
+        if learned:
+            weights = resp.sum(0) / len(heads)
+        path.append(theta.copy())
+    return np.array(path), weights
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_compressed_equals_uncompressed(learned):
+    rng = np.random.default_rng(3)
+    tosses = rng.integers(3, 8, 60)
+    heads = rng.binomial(tosses, np.where(rng.random(60) < 0.5, 0.3, 0.75))
+    assert compress(heads, tosses).heads.size < 60          # compression really happened
+    r = em.fit(heads, tosses, init=[0.4, 0.6], restarts=0, max_iter=15, tol=0,
+               weights="learned" if learned else "fixed")
+    path, w = naive_em(heads, tosses, [0.4, 0.6], [0.5, 0.5], 15, learned)
+    got = np.array([s.theta for s in r.history[1:]])
+    np.testing.assert_allclose(got, path, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.weights, w, atol=1e-12)
+
+
+def test_permutation_of_sets_changes_nothing_but_row_order():
+    rng = np.random.default_rng(5)
+    perm = rng.permutation(5)
+    a = paper_fit(weights="learned")
+    b = em.fit(PAPER_HEADS[perm], PAPER_TOSSES[perm], init=[0.6, 0.5], restarts=0, weights="learned")
+    np.testing.assert_allclose(a.theta, b.theta, atol=1e-13)
+    np.testing.assert_allclose(a.responsibilities[perm], b.responsibilities, atol=1e-13)
+
+
+def test_init_order_does_not_matter():
+    a = paper_fit()
+    b = em.fit(PAPER_HEADS, PAPER_TOSSES, init=[0.5, 0.6], restarts=0)
+    np.testing.assert_allclose(a.theta, b.theta, atol=1e-13)
+
+
+def test_history_is_relabelled_into_canonical_order():
+    r = paper_fit(max_iter=30, tol=0)
+    path = np.array([s.theta for s in r.history])
+    assert np.all(path[:, 0] < path[:, 1])
+    np.testing.assert_allclose(path[-1], r.theta)
+
+
+# ---------------------------------------------------------------- boundaries and errors
+
+BOUNDARY_CASES = {
+    "all heads": ([10, 10, 10], [10, 10, 10]),
+    "all tails": ([0, 0, 0], [10, 10, 10]),
+    "one set": ([7], [10]),
+    "identical sets": ([5, 5, 5, 5], [10, 10, 10, 10]),
+    "heads and tails only": ([0, 10, 0, 10], [10, 10, 10, 10]),
+    "one toss each": ([0, 1, 1, 0, 1], [1, 1, 1, 1, 1]),
+}
+
+
+@pytest.mark.parametrize("case", BOUNDARY_CASES)
+@pytest.mark.parametrize("weights", ["fixed", "learned"])
+@pytest.mark.parametrize("prior", [None, (2, 2)])
+def test_boundary_data_no_nan_no_warning(case, weights, prior):
+    heads, tosses = BOUNDARY_CASES[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = em.fit(heads, tosses, weights=weights, prior=prior, components=2)
+        v = em.vb(heads, tosses, weights=weights, prior=prior or (1, 1))
+    for arr in (r.theta, r.weights, r.responsibilities, [r.log_likelihood],
+                v.theta_mean, v.theta_sd, v.responsibilities, [v.elbo]):
+        assert np.all(np.isfinite(arr))
+    assert np.all((r.theta >= 0) & (r.theta <= 1))
+    np.testing.assert_allclose(r.responsibilities.sum(1), 1.0)
+
+
+def test_all_heads_ml_goes_to_one():
+    r = em.fit([10, 10], [10, 10], components=1, restarts=0)
+    assert r.theta[0] == 1.0 and r.log_likelihood == 0.0
+    assert r.std_error["theta"] == [None]
+
+
+@pytest.mark.parametrize("heads,tosses,words", [
+    ([], [], "empty"),
+    ([3, 4], [10], "length"),
+    ([11], [10], "heads 11 > tosses 10"),
+    ([-1], [10], "heads -1 < 0"),
+    ([0], [0], "tosses 0 < 1"),
+    ([2.5], [10], "not a whole number"),
+])
+def test_bad_counts_rejected_clearly(heads, tosses, words):
+    with pytest.raises(ValueError, match=words):
+        em.fit(np.array(heads), np.array(tosses))
+
+
+@pytest.mark.parametrize("kw,words", [
+    (dict(init=[0.5, 0.5]), "identical"),
+    (dict(init=[0.5, 1.0]), "strictly between"),
+    (dict(init=[0.2, 0.5, 0.6]), "3 values"),
+    (dict(prior=(0.5, 2)), "a >= 1"),
+    (dict(prior=(2, 2), weights="learned", dirichlet=0.5), "Dirichlet"),
+    (dict(weights="free"), "fixed"),
+    (dict(components=0), "positive"),
+])
+def test_bad_options_rejected_clearly(kw, words):
+    with pytest.raises(ValueError, match=words):
+        em.fit(PAPER_HEADS, PAPER_TOSSES, **kw)
+
+
+# ---------------------------------------------------------------- monotone objective
+
+@st.composite
+def datasets(draw):
+    n_sets = draw(st.integers(1, 8))
+    tosses = draw(st.lists(st.integers(1, 15), min_size=n_sets, max_size=n_sets))
+    heads = [draw(st.integers(0, t)) for t in tosses]
+    return np.array(heads), np.array(tosses)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=datasets(), k=st.integers(1, 3), learned=st.booleans(),
+       prior=st.one_of(st.none(), st.tuples(st.floats(1, 20), st.floats(1, 20))),
+       alpha=st.floats(1, 10), seed=st.integers(0, 2**16))
+def test_objective_never_decreases(data, k, learned, prior, alpha, seed):
+    heads, tosses = data
+    init = np.sort(np.random.default_rng(seed).uniform(0.05, 0.95, k))
+    if k > 1 and np.min(np.diff(init)) < 1e-3:
+        init = np.linspace(0.2, 0.8, k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = em.fit(heads, tosses, components=k, weights="learned" if learned else "fixed",
+                   prior=prior, dirichlet=alpha, init=init, restarts=0, max_iter=40, tol=0)
+    obj = np.array([s.objective for s in r.history])
+    assert np.all(np.isfinite(obj))
+    assert np.all(np.diff(obj) >= -1e-9 * np.maximum(1.0, np.abs(obj[1:])))
+
+
+# ---------------------------------------------------------------- restarts
+
+def test_restarts_find_the_better_of_two_optima():
+    # three clusters of sets (proportions ~0.05, ~0.5, ~0.95) and two coins with learned
+    # weights: "low | middle+high" and "low+middle | high" are both local optima; the low
+    # cluster is larger, so keeping it alone is better.
+    heads = np.array([0] * 8 + [1] * 4 + [5] * 6 + [10] * 5)
+    tosses = np.full(heads.size, 10)
+    bad_start = em.fit(heads, tosses, weights="learned", init=[0.2, 0.97], restarts=0)
+    good_start = em.fit(heads, tosses, weights="learned", init=[0.03, 0.7], restarts=0)
+    assert good_start.log_likelihood > bad_start.log_likelihood + 0.5   # two different optima
+    best = em.fit(heads, tosses, weights="learned", init=[0.2, 0.97], restarts=8, seed=1)
+    assert best.log_likelihood == pytest.approx(good_start.log_likelihood, abs=1e-8)
+    assert best.best_start != 0
+    assert max(best.start_objectives) == pytest.approx(best.log_likelihood, abs=1e-12)
+    assert min(best.start_objectives) < best.log_likelihood - 0.5
+
+
+def test_restarts_are_reproducible():
+    a = em.fit(PAPER_HEADS, PAPER_TOSSES, weights="learned", restarts=6, seed=7)
+    b = em.fit(PAPER_HEADS, PAPER_TOSSES, weights="learned", restarts=6, seed=7)
+    assert a.to_dict() == b.to_dict()
+
+
+# ---------------------------------------------------------------- standard errors
+
+def loglik_phi(pairs, phi, k, learned, fixed_w, prior=None, alpha=1.0):
+    theta = phi[:k]
+    w = np.append(phi[k:], 1 - phi[k:].sum()) if learned else fixed_w
+    lj = np.log(w) + binom.logpmf(pairs.heads[:, None], pairs.tosses[:, None], theta)
+    value = pairs.count @ logsumexp(lj, axis=1)
+    if prior is not None:
+        a, b = prior
+        value += np.sum((a - 1) * np.log(theta) + (b - 1) * np.log1p(-theta))
+        if learned:
+            value += (alpha - 1) * np.sum(np.log(w))
+    return value
+
+
+def numeric_hessian(f, x, h=1e-4):
+    p = x.size
+    out = np.zeros((p, p))
+    for i in range(p):
+        for j in range(p):
+            e_i, e_j = np.eye(p)[i] * h, np.eye(p)[j] * h
+            out[i, j] = (f(x + e_i + e_j) - f(x + e_i - e_j) - f(x - e_i + e_j)
+                         + f(x - e_i - e_j)) / (4 * h * h)
+    return out
+
+
+@pytest.mark.parametrize("learned,k,prior", [(False, 2, None), (True, 2, None),
+                                              (True, 3, None), (True, 2, (2.0, 3.0))])
+def test_observed_information_matches_finite_differences(learned, k, prior):
+    rng = np.random.default_rng(11)
+    tosses = rng.integers(5, 20, 40)
+    heads = rng.binomial(tosses, rng.choice([0.2, 0.5, 0.8][:k], 40))
+    pairs = compress(heads, tosses)
+    theta = np.linspace(0.25, 0.75, k)
+    w = np.linspace(1, 2, k) / np.linspace(1, 2, k).sum()
+    phi = np.concatenate([theta, w[:-1] if learned else []])
+    ab = None if prior is None else (np.full(k, prior[0]), np.full(k, prior[1]))
+    exact = hessian(pairs, theta, w, learned, ab, 2.5)
+    numeric = numeric_hessian(lambda x: loglik_phi(pairs, x, k, learned, w, prior, 2.5), phi)
+    # central differences with h = 1e-4 carry an O(h^2) error relative to the matrix's scale
+    np.testing.assert_allclose(exact, numeric, rtol=1e-6, atol=1e-6 * np.abs(numeric).max())
+
+
+def test_standard_errors_shrink_like_root_n():
+    small = paper_fit()
+    big = em.fit(np.tile(PAPER_HEADS, 100), np.tile(PAPER_TOSSES, 100), init=[0.6, 0.5], restarts=0)
+    ratio = np.array(small.std_error["theta"]) / np.array(big.std_error["theta"])
+    np.testing.assert_allclose(ratio, 10.0, rtol=1e-6)   # same MLE, information x 100
+
+
+# ---------------------------------------------------------------- scale
+
+def test_million_sets_fit_fast_and_right():
+    import time
+    rng = np.random.default_rng(2)
+    n = 10**6
+    tosses = rng.integers(5, 30, n)
+    heads = rng.binomial(tosses, np.where(rng.random(n) < 0.4, 0.3, 0.7))
+    t0 = time.perf_counter()
+    r = em.fit(heads, tosses, weights="learned", init=[0.4, 0.6], restarts=0)
+    elapsed = time.perf_counter() - t0
+    assert r.converged
+    np.testing.assert_allclose(r.theta, [0.3, 0.7], atol=5 * max(r.std_error["theta"]))
+    np.testing.assert_allclose(r.weights, [0.4, 0.6], atol=5 * max(r.std_error["weights"]))
+    assert elapsed < 2.0     # generous for a loaded CI machine; benchmarks/ measures properly
