@@ -1,0 +1,195 @@
+"""The exact posterior of the two-coin mixture by quadrature: the referee for every sampler.
+
+For K = 2 the ordered posterior p(theta_0 < theta_1 [, w_0] | data) is evaluated on a grid
+(2-D for fixed weights, 3-D with learned weights) and summed: no sampling, so no Monte Carlo
+error, only a discretisation error that the grid size controls (midpoint rule, O(h^2)).
+
+The grid adapts in two passes: a coarse grid over (0, 1) finds where the posterior lives (every
+cell within 30 nats of the maximum), then a fine grid covers that box. So the same code serves
+five sets (posterior sd ~0.1) and a million (sd ~1e-4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import betaln, gammaln, xlog1py, xlogy
+
+from .pairs import compress
+
+LOG_MASS_CUTOFF = 30.0      # cells more than 30 nats below the maximum carry < 1e-13 of the mass
+
+
+@dataclass(frozen=True)
+class Marginal:
+    """A 1-D posterior marginal on a uniform grid: ``density`` integrates to 1 over ``x``."""
+
+    x: np.ndarray
+    density: np.ndarray
+    mean: float
+    sd: float
+    median: float
+    mode: float
+    hdi_low: float
+    hdi_high: float
+
+    def summary(self) -> dict:
+        return {k: float(getattr(self, k)) for k in
+                ("mean", "sd", "median", "mode", "hdi_low", "hdi_high")}
+
+
+@dataclass(frozen=True)
+class GridPosterior:
+    """Exact posterior of K = 2: marginals per parameter and the joint of (theta_0, theta_1).
+
+    theta : (Marginal, Marginal); weights : (Marginal, Marginal) or None for fixed weights
+    joint_x0, joint_x1 : grids, shapes (G0,), (G1,); joint : density, shape (G0, G1) (zero where
+    theta_0 >= theta_1)
+    """
+
+    theta: tuple[Marginal, Marginal]
+    weights: tuple[Marginal, Marginal] | None
+    joint_x0: np.ndarray
+    joint_x1: np.ndarray
+    joint: np.ndarray
+    hdi_prob: float
+    points: int
+
+    def to_dict(self) -> dict:
+        def block(ms):
+            return {key: [m.summary()[key] for m in ms] for key in ms[0].summary()} | {
+                "hdi_prob": self.hdi_prob}
+        out = {"theta": block(self.theta), "points": self.points}
+        if self.weights is not None:
+            out["weights"] = block(self.weights)
+        return out
+
+
+def _log_binom_terms(pairs, x):
+    """log Binomial(h_j | n_j, x_g); shape (n_pairs, len(x))."""
+    h = pairs.heads[:, None]
+    t = (pairs.tosses - pairs.heads)[:, None]
+    return pairs.log_binom[:, None] + xlogy(h, x) + xlog1py(t, -x)
+
+
+def _log_beta_pdf(x, a, b):
+    return xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b)
+
+
+def _log_post(pairs, x0, x1, xw, prior, dirichlet):
+    """Unnormalised log posterior on the grid, shape (G0, G1) or (G0, G1, GW); -inf off-order."""
+    (a0, b0), (a1, b1) = prior
+    l0 = _log_binom_terms(pairs, x0)            # (J, G0)
+    l1 = _log_binom_terms(pairs, x1)            # (J, G1)
+    if xw is None:
+        shape = (x0.size, x1.size)
+        lp = np.zeros(shape)
+        for j in range(pairs.heads.size):       # one pair at a time keeps memory at G0 x G1
+            lp += pairs.count[j] * (np.logaddexp.outer(l0[j], l1[j]) + np.log(0.5))
+    else:
+        lw0, lw1 = np.log(xw), np.log1p(-xw)
+        lp = np.zeros((x0.size, x1.size, xw.size))
+        for j in range(pairs.heads.size):
+            lp += pairs.count[j] * np.logaddexp(l0[j][:, None, None] + lw0,
+                                                l1[j][None, :, None] + lw1)
+        lp += (dirichlet - 1) * (lw0 + lw1) + gammaln(2 * dirichlet) - 2 * gammaln(dirichlet)
+    prior_terms = _log_beta_pdf(x0, a0, b0)[:, None] + _log_beta_pdf(x1, a1, b1)[None, :]
+    # theta_0 < theta_1: cells above the diagonal count whole; when both axes share one grid,
+    # the diagonal cells are cut in half by the constraint (this keeps the rule O(h^2))
+    order = np.where(x0[:, None] < x1[None, :], 0.0, -np.inf)
+    if x0.size == x1.size and np.array_equal(x0, x1):
+        np.fill_diagonal(order, np.log(0.5))
+    extra = prior_terms + order
+    return lp + (extra if xw is None else extra[..., None])
+
+
+def _midpoints(lo, hi, n):
+    edges = np.linspace(lo, hi, n + 1)
+    return 0.5 * (edges[:-1] + edges[1:])
+
+
+def _box(x, mass_axis_max, pad=2):
+    """[lo, hi] of grid cells whose log-mass is within the cutoff, padded by ``pad`` cells."""
+    keep = np.flatnonzero(mass_axis_max > mass_axis_max.max() - LOG_MASS_CUTOFF)
+    h = x[1] - x[0]
+    lo = max(0.0, x[keep[0]] - (pad + 0.5) * h)
+    hi = min(1.0, x[keep[-1]] + (pad + 0.5) * h)
+    return lo, hi
+
+
+def _marginal(x, weights, hdi_prob) -> Marginal:
+    """Summaries of a density known on the uniform midpoint grid x (weights = mass per cell)."""
+    h = x[1] - x[0]
+    p = weights / weights.sum()
+    mean = float(p @ x)
+    sd = float(np.sqrt(max(p @ (x - mean) ** 2, 0.0)))
+    # piecewise-constant density: the CDF is linear inside each cell
+    edges = np.concatenate([[x[0] - h / 2], x + h / 2])
+    cdf = np.concatenate([[0.0], np.cumsum(p)])
+    cdf[-1] = 1.0
+
+    def quantile(q):
+        return np.interp(q, cdf, edges)
+
+    lows = np.linspace(0.0, 1.0 - hdi_prob, 4001)
+    lo, hi = np.clip(quantile(lows), 0.0, 1.0), np.clip(quantile(lows + hdi_prob), 0.0, 1.0)
+    best = int(np.argmin(hi - lo))
+    return Marginal(x=x, density=p / h, mean=mean, sd=sd, median=float(quantile(0.5)),
+                    mode=float(x[np.argmax(p)]), hdi_low=float(lo[best]),
+                    hdi_high=float(hi[best]))
+
+
+def grid_posterior(heads, tosses, *, weights: str = "fixed", prior=(2.0, 2.0),
+                   dirichlet: float = 1.0, points: int | None = None,
+                   hdi_prob: float = 0.94) -> GridPosterior:
+    """Exact posterior of the ordered two-coin mixture by quadrature.
+
+    prior : (a, b) for both thetas, or two pairs; dirichlet : symmetric concentration on learned
+    weights; points : fine-grid size per theta axis (default 400 fixed, 120 learned, with 60 for
+    the weight axis); hdi_prob : mass of the highest-density intervals.
+    """
+    if weights not in ("fixed", "learned"):
+        raise ValueError(f"weights must be 'fixed' or 'learned', got {weights!r}")
+    pr = np.asarray(prior, dtype=float)
+    pr = np.tile(pr, (2, 1)) if pr.shape == (2,) else pr
+    if pr.shape != (2, 2) or not np.all(pr > 0):
+        raise ValueError(f"prior must be (a, b) with a, b > 0, or two such pairs; got {prior!r}")
+    if not 0 < hdi_prob < 1:
+        raise ValueError(f"hdi_prob must lie in (0, 1), got {hdi_prob}")
+    pairs = compress(heads, tosses)
+    learned = weights == "learned"
+    g = points or (120 if learned else 400)
+    gw = max(20, g // 2) if learned else None
+
+    # pass 1: where does the posterior live?
+    coarse = _midpoints(0.0, 1.0, 100 if learned else 200)
+    cw = _midpoints(0.0, 1.0, 50) if learned else None
+    lp = _log_post(pairs, coarse, coarse, cw, pr, dirichlet)
+    axes = tuple(range(lp.ndim))
+    lo0, hi0 = _box(coarse, lp.max(axis=tuple(a for a in axes if a != 0)))
+    lo1, hi1 = _box(coarse, lp.max(axis=tuple(a for a in axes if a != 1)))
+    if hi0 > lo1:               # the boxes overlap: one shared grid, diagonal handled exactly
+        lo0 = lo1 = min(lo0, lo1)
+        hi0 = hi1 = max(hi0, hi1)
+    x0, x1 = _midpoints(lo0, hi0, g), _midpoints(lo1, hi1, g)
+    xw = None
+    if learned:
+        low, hiw = _box(cw, lp.max(axis=(0, 1)))
+        xw = _midpoints(low, hiw, gw)
+
+    # pass 2: the fine grid
+    lp = _log_post(pairs, x0, x1, xw, pr, dirichlet)
+    mass = np.exp(lp - lp.max())
+    joint = mass if not learned else mass.sum(axis=2)
+    theta = (_marginal(x0, joint.sum(axis=1), hdi_prob), _marginal(x1, joint.sum(axis=0), hdi_prob))
+    w = None
+    if learned:
+        mw = mass.sum(axis=(0, 1))
+        w0 = _marginal(xw, mw, hdi_prob)
+        w1 = _marginal(1.0 - xw[::-1], mw[::-1], hdi_prob)
+        w = (w0, w1)
+    cell = (x0[1] - x0[0]) * (x1[1] - x1[0])
+    return GridPosterior(theta=theta, weights=w, joint_x0=x0, joint_x1=x1,
+                         joint=joint / (joint.sum() * cell), hdi_prob=hdi_prob, points=g)
+
