@@ -1,0 +1,1 @@
+"""Compare the EM and Bayesian engines on the same coin-toss data."""

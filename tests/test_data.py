@@ -1,0 +1,342 @@
+"""Tests for compare.data: built-ins, CSV/text loading, errors, from_counts, simulate."""
+
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compare.data import (
+    BUILTINS,
+    CoinData,
+    DataError,
+    builtin_names,
+    from_counts,
+    load,
+    simulate,
+)
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return str(path)
+
+
+# --------------------------------------------------------------------------- built-ins
+
+
+def test_do_batzoglou_matches_the_paper():
+    d = load("builtin:do-batzoglou")
+    assert d.name == "do-batzoglou"
+    assert d.source == "builtin:do-batzoglou"
+    assert d.heads.tolist() == [5, 9, 8, 4, 7]
+    assert d.tosses.tolist() == [10] * 5
+    assert d.tails.tolist() == [5, 1, 2, 6, 3]
+    assert d.labels == ("B", "A", "A", "B", "A")
+    assert d.sequences == ("HTTTHHTHTH", "HHHHTHHHHH", "HTHHHHHTHH", "HTHTTTHHTT", "THHHTHHHTH")
+    assert [s.count("H") for s in d.sequences] == d.heads.tolist()
+    assert d.n_sets == 5
+    assert d.heads.dtype == np.int64 and d.tosses.dtype == np.int64
+    # the paper's labels-known ML estimates: A = 24/30 = 0.80, B = 9/20 = 0.45
+    labels = np.array(d.labels)
+    assert d.heads[labels == "A"].sum() / d.tosses[labels == "A"].sum() == pytest.approx(0.80)
+    assert d.heads[labels == "B"].sum() / d.tosses[labels == "B"].sum() == pytest.approx(0.45)
+
+
+def test_builtin_sha256_is_that_of_its_csv_text():
+    d = load("builtin:do-batzoglou")
+    text = d.to_csv()
+    assert text.splitlines()[:2] == ["sequence,coin", "HTTTHHTHTH,B"]
+    assert d.sha256 == hashlib.sha256(text.encode()).hexdigest()
+    assert load("builtin:do-batzoglou") == d
+
+
+def test_builtin_written_out_loads_with_the_same_hash(tmp_path):
+    d = load("builtin:do-batzoglou")
+    back = load(write(tmp_path, "paper.csv", d.to_csv()))
+    assert back.sha256 == d.sha256 and back.sequences == d.sequences and back.labels == d.labels
+
+
+def test_import_is_light():
+    heavy = "{'pymc', 'arviz', 'matplotlib', 'scipy', 'em', 'bayes'}"
+    code = f"import sys, compare, compare.data; print(sorted({heavy} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=os.path.dirname(os.path.dirname(__file__)), check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(BUILTINS))
+def test_every_builtin_loads(name):
+    d = load(f"builtin:{name}")
+    assert d.name == name and d.n_sets >= 5
+    assert d.labels is not None and len(d.labels) == d.n_sets
+
+
+def test_other_builtins_have_the_promised_shape():
+    assert builtin_names() == ["do-batzoglou", "three-coins", "unequal"]
+    three = load("builtin:three-coins")
+    assert three.tosses.tolist() == [20] * 12 and sorted(set(three.labels)) == ["A", "B", "C"]
+    rates = {c: three.heads[np.array(three.labels) == c].sum() / 80 for c in "ABC"}
+    assert rates == pytest.approx({"A": 0.20, "B": 0.50, "C": 0.85})
+    unequal = load("builtin:unequal")
+    assert len(set(unequal.tosses.tolist())) == unequal.n_sets  # all lengths differ
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_csv_counts_with_coin(tmp_path):
+    path = write(tmp_path, "coins.csv", "heads,tosses,coin\n5,10,B\n9,10,A\n\n3,4,A\n")
+    d = load(path)
+    assert d.name == "coins" and d.source == path
+    assert d.heads.tolist() == [5, 9, 3] and d.tosses.tolist() == [10, 10, 4]
+    assert d.labels == ("B", "A", "A") and d.sequences is None
+    assert d.sha256 == hashlib.sha256((tmp_path / "coins.csv").read_bytes()).hexdigest()
+
+
+def test_csv_counts_without_coin_any_case_bom_crlf_spaces(tmp_path):
+    content = "\ufeff Tosses , HEADS\r\n10, 5\r\n 4 ,0\r\n"
+    d = load(write(tmp_path, "mixed.csv", content))
+    assert d.heads.tolist() == [5, 0] and d.tosses.tolist() == [10, 4]
+    assert d.labels is None
+    assert d.sha256 == hashlib.sha256(content.encode()).hexdigest()
+
+
+def test_csv_sequences_lower_case(tmp_path):
+    d = load(write(tmp_path, "flips.csv", "Sequence,Coin\nhtth,x\nHHHH,y\n"))
+    assert d.sequences == ("HTTH", "HHHH")
+    assert d.heads.tolist() == [2, 4] and d.tosses.tolist() == [4, 4]
+    assert d.labels == ("x", "y")
+
+
+def test_csv_quoted_fields_keep_line_numbers(tmp_path):
+    path = write(tmp_path, "q.csv", 'heads,tosses,coin\n1,2,"a\nb"\n3,2,c\n')
+    with pytest.raises(DataError) as err:
+        load(path)
+    assert err.value.line == 4 and "heads 3 > tosses 2" in str(err.value)
+
+
+def test_text_with_comments_and_blank_lines(tmp_path):
+    content = "# Do & Batzoglou\n\nHTTTHHTHTH\n   # indented comment\nhhhhthhhhh  # trailing\n\n"
+    path = write(tmp_path, "flips.txt", content)
+    d = load(path)
+    assert d.name == "flips"
+    assert d.sequences == ("HTTTHHTHTH", "HHHHTHHHHH")
+    assert d.heads.tolist() == [5, 9] and d.tosses.tolist() == [10, 10]
+    assert d.labels is None
+    assert d.sha256 == hashlib.sha256(content.encode()).hexdigest()
+
+
+def test_to_csv_round_trips_through_a_file(tmp_path):
+    d = from_counts([1, 2, 3], [3, 3, 4], name="mine", labels=["a", "b,c", 'd"'])
+    path = write(tmp_path, "mine.csv", d.to_csv())
+    back = load(path)
+    assert back.sha256 == d.sha256
+    assert back.heads.tolist() == [1, 2, 3] and back.labels == ("a", "b,c", 'd"')
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(1, 10**6), st.floats(0, 1)), min_size=1, max_size=20),
+       st.booleans())
+def test_round_trip_property(tmp_path, pairs, with_labels):
+    tosses = [t for t, _ in pairs]
+    heads = [int(t * f) for t, f in pairs]
+    labels = [f"c{h % 3}" for h in heads] if with_labels else None
+    d = from_counts(heads, tosses, labels=labels)
+    back = load(write(tmp_path, "rt.csv", d.to_csv()))
+    assert back.heads.tolist() == heads and back.tosses.tolist() == tosses
+    assert back.labels == (tuple(labels) if labels else None)
+    assert back.sha256 == d.sha256
+
+
+def test_large_file_reports_the_first_bad_line(tmp_path):
+    rows = ["heads,tosses"] + [f"{i % 7},{6 + i % 5}" for i in range(20000)]
+    good = write(tmp_path, "many.csv", "\n".join(rows) + "\n")
+    assert load(good).n_sets == 20000
+    rows[15001] = "9,3"  # line 15002
+    rows[17000] = "x,3"
+    rows[18000] = "1,2,3"
+    with pytest.raises(DataError, match=r"^.*many\.csv:15002: heads 9 > tosses 3$"):
+        load(write(tmp_path, "many.csv", "\n".join(rows) + "\n"))
+
+
+# --------------------------------------------------------------------------- errors
+
+CATALOGUE = [
+    # (file name, content, line or None, words that must appear)
+    ("gt.csv", "heads,tosses\n5,10\n\n12,10\n", 4, ["heads 12 > tosses 10"]),
+    ("neg.csv", "heads,tosses\n-1,10\n", 2, ["heads -1", "negative"]),
+    ("frac.csv", "heads,tosses\n1,10\n2.5,10\n", 3, ["'2.5'", "whole number"]),
+    ("word.csv", "heads,tosses\n1,ten\n", 2, ["tosses 'ten'", "whole number"]),
+    ("blank.csv", "heads,tosses\n1,\n", 2, ["tosses is empty"]),
+    ("huge.csv", "heads,tosses\n1,99999999999999999999\n", 2, ["too large"]),
+    ("zero.csv", "heads,tosses\n1,1\n0,0\n", 3, ["tosses 0", "at least one toss"]),
+    ("noseq.csv", "sequence,coin\nHT,A\n,B\n", 3, ["empty sequence"]),
+    ("chars.csv", "sequence\nHHTT\nHHXT\n", 3, ["unknown character 'X' in 'HHXT'"]),
+    ("fields.csv", "heads,tosses\n1,2\n1,2,3\n", 3, ["3 fields", "expected 2"]),
+    ("short.csv", "heads,tosses,coin\n1,2\n", 2, ["2 fields", "expected 3"]),
+    ("first.csv", "heads,tosses\n1,2\n5,2\n1,2,3\n", 3, ["heads 5 > tosses 2"]),
+    ("missing.csv", "heads,coin\n1,A\n", 1, ["missing column 'tosses'"]),
+    ("none.csv", "coin\nA\n", 1, ["missing columns", "heads,tosses or sequence"]),
+    ("both.csv", "heads,tosses,sequence\n1,2,HT\n", 1, ["both", "sequence"]),
+    ("extra.csv", "heads,tosses,weight\n1,2,3\n", 1, ["unknown column 'weight'"]),
+    ("nohead.csv", "5,10\n4,10\n", 1, ["unknown columns '5', '10'", "header"]),
+    ("twice.csv", "heads,tosses,HEADS\n1,2,3\n", 1, ["'heads' appears twice"]),
+    ("label.csv", "heads,tosses,coin\n1,2,A\n1,2,\n", 3, ["coin label is empty"]),
+    ("quote.csv", 'heads,tosses\n1,2\n"3"x,4\n', 3, ["malformed CSV"]),
+    ("crlf.csv", "\ufeffheads,tosses\r\n1,2\r\n\r\n3,2\r\n", 4, ["heads 3 > tosses 2"]),
+    ("empty.csv", "", None, ["no data rows"]),
+    ("onlyhead.csv", "heads,tosses\n\n\n", None, ["no data rows"]),
+    ("latin1.csv", b"heads,tosses,coin\n1,2,\xe9\n", 2, ["not valid UTF-8", "0xe9"]),
+    ("flips.txt", "# c\n\nHHTT\nHHXT\n", 4, ["unknown character 'X'", "only H and T"]),
+    ("spaced.txt", "HHTT\nHH TT # x\n", 2, ["space inside sequence 'HH TT'"]),
+    ("crlf.txt", "HT\r\n\r\nHh\r\nH-T\r\n", 4, ["unknown character '-'"]),
+    ("comments.txt", "# nothing\n\n   \n", None, ["no data rows"]),
+    ("data.json", "{}", None, ["builtin:NAME", ".csv", ".txt"]),
+]
+
+
+@pytest.mark.parametrize(
+    "name, content, line, words", CATALOGUE, ids=[c[0] for c in CATALOGUE]
+)
+def test_malformed_input(tmp_path, name, content, line, words):
+    path = write(tmp_path, name, content)
+    with pytest.raises(DataError) as err:
+        load(path)
+    message = str(err.value)
+    assert "\n" not in message and "\r" not in message
+    where = path if line is None else f"{path}:{line}"
+    assert message.startswith(where + ": "), message
+    assert err.value.line == line
+    for word in words:
+        assert word in message
+
+
+def test_missing_file_directory_and_unknown_builtin(tmp_path):
+    (tmp_path / "somedir.csv").mkdir()
+    cases = {
+        str(tmp_path / "somedir.csv"): "is a directory, not a file",
+        str(tmp_path / "nofile.csv"): "no such file",
+        "builtin:nope": "unknown built-in data set 'nope'",
+    }
+    for src, problem in cases.items():
+        with pytest.raises(DataError) as err:
+            load(src)
+        assert str(err.value) == f"{src}: {problem}" or str(err.value).startswith(
+            f"{src}: {problem} ("
+        )
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    import compare.data as data_module
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    path = write(tmp_path, "secret.csv", "heads,tosses\n1,2\n")
+    monkeypatch.setattr(data_module, "open", refuse, raising=False)  # root could read it
+    with pytest.raises(DataError) as err:
+        load(path)
+    assert str(err.value) == f"{path}: not readable (permission denied)"
+
+
+def test_error_is_one_line_even_for_odd_paths_and_pickles():
+    err = DataError("odd\nname.csv", "bad\nthing", 3)
+    assert str(err) == "odd\\nname.csv:3: bad\\nthing"
+    assert isinstance(err, ValueError)
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.source, back.line, back.problem, str(back)) == (
+        err.source, 3, err.problem, str(err))
+
+
+# --------------------------------------------------------------------------- in memory
+
+
+def test_from_counts_and_read_only_arrays():
+    heads = np.array([1, 2, 3])
+    d = from_counts(heads, [3.0, 3, 4], name="mem", labels=[0, 1, 0])
+    assert d.heads.tolist() == [1, 2, 3] and d.tosses.dtype == np.int64
+    assert d.labels == ("0", "1", "0") and d.source == "mem"
+    heads[0] = 99  # the data kept its own copy
+    assert d.heads[0] == 1
+    with pytest.raises(ValueError):
+        d.heads[0] = 2
+    with pytest.raises(ValueError):
+        d.tails[0] = 2
+    assert d.sha256 == hashlib.sha256(b"heads,tosses,coin\n1,3,0\n2,3,1\n3,4,0\n").hexdigest()
+
+
+@pytest.mark.parametrize(
+    "heads, tosses, message",
+    [
+        ([1, 2, 12], [10, 10, 10], "data: set 3: heads 12 > tosses 10"),
+        ([1, -2], [3, 3], "data: set 2: heads -2 is negative"),
+        ([1.5], [2], "data: set 1: heads 1.5 is not a whole number"),
+        ([float("nan")], [2], "data: set 1: heads nan is not a whole number"),
+        ([1], [0], "data: set 1: tosses 0: need at least one toss"),
+        ([True], [True], "data: heads holds booleans; need whole-number counts"),
+        ([], [], "data: no sets (heads and tosses are empty)"),
+        ([1, 2], [3], "data: heads has 2 sets but tosses has 1"),
+        ([[1]], [[2]], "data: heads must be one-dimensional, got shape (1, 1)"),
+        ([1, None], [2, 2], "data: set 2: heads None is not a whole number"),
+    ],
+)
+def test_from_counts_errors(heads, tosses, message):
+    with pytest.raises(DataError) as err:
+        from_counts(heads, tosses)
+    assert str(err.value) == message
+
+
+def test_coin_data_validates_itself():
+    sha = "0" * 64
+    with pytest.raises(DataError, match=r"^x: set 2: heads 5 > tosses 4$"):
+        CoinData("x", np.array([1, 5]), np.array([2, 4]), None, sha, "x")
+    with pytest.raises(DataError, match="2 labels for 1 sets"):
+        CoinData("x", np.array([1]), np.array([2]), ("a", "b"), sha, "x")
+    with pytest.raises(DataError, match="has 1 heads in 2 tosses"):
+        CoinData("x", np.array([2]), np.array([2]), None, sha, "x", ("HT",))
+    with pytest.raises(DataError, match="sha256"):
+        CoinData("x", np.array([1]), np.array([2]), None, "abc", "x")
+    ok = CoinData("x", [1], [2], ["a"], sha, "x", ["TH"])
+    assert ok.labels == ("a",) and ok.sequences == ("TH",) and not ok.heads.flags.writeable
+
+
+def test_simulate_is_reproducible_and_plausible():
+    a = simulate([0.2, 0.9], [0.25, 0.75], 400, 30, seed=7)
+    b = simulate([0.2, 0.9], [0.25, 0.75], 400, 30, seed=7)
+    c = simulate([0.2, 0.9], [0.25, 0.75], 400, 30, seed=8)
+    assert a == b and a.sha256 == b.sha256 and a.sha256 != c.sha256
+    assert a.name == "simulated" and a.n_sets == 400 and set(a.labels) == {"0", "1"}
+    coin = np.array(a.labels).astype(int)
+    assert 0.65 < coin.mean() < 0.85
+    assert abs(a.heads[coin == 0].sum() / a.tosses[coin == 0].sum() - 0.2) < 0.05
+    assert abs(a.heads[coin == 1].sum() / a.tosses[coin == 1].sum() - 0.9) < 0.05
+    sizes = simulate([0.5], [1.0], 3, [1, 5, 9], seed=0)
+    assert sizes.tosses.tolist() == [1, 5, 9] and sizes.labels == ("0", "0", "0")
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(theta=[0.2, 1.2]), "theta[1] = 1.2 is outside [0, 1]"),
+        (dict(weights=[0.5, 0.6]), "weights sum to 1.1"),
+        (dict(weights=[0.5]), "theta has 2 coins but weights has 1"),
+        (dict(n_sets=0), "n_sets 0 must be at least 1"),
+        (dict(n_sets=2.5), "n_sets must be an integer"),
+        (dict(tosses=0), "tosses 0: need at least one toss"),
+        (dict(tosses=[3, 0, 2]), "set 2: tosses 0"),
+        (dict(tosses=[3, 2]), "tosses has 2 entries for 3 sets"),
+    ],
+)
+def test_simulate_rejects_bad_arguments(kwargs, words):
+    args = dict(theta=[0.2, 0.5], weights=[0.5, 0.5], n_sets=3, tosses=10) | kwargs
+    with pytest.raises(DataError) as err:
+        simulate(**args, seed=0)
+    assert str(err.value).startswith("simulate: ") and words in str(err.value)
