@@ -20,7 +20,7 @@ def test_fixed_weights_match_adaptive_quadrature():
 
     def moment(f):
         return integrate.dblquad(lambda t1, t0: f(t0, t1) * post(t1, t0), 0, 1, lambda t0: t0, 1,
-                                 epsabs=1e-13, epsrel=1e-9)[0]
+                                 epsabs=1e-10, epsrel=1e-7)[0]
 
     z = moment(lambda t0, t1: 1.0)
     means = [moment(lambda t0, t1: t0) / z, moment(lambda t0, t1: t1) / z]
