@@ -130,3 +130,10 @@ def load_data(prog: str, src: str):
 def dumps(obj) -> str:
     """JSON with NaN/inf refused (they would not be valid JSON)."""
     return json.dumps(obj, indent=2, allow_nan=False)
+
+
+def unit_interval(text: str) -> float:
+    value = _float(text)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must lie strictly between 0 and 1, got {text}")
+    return value

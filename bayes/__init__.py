@@ -1,0 +1,9 @@
+"""The Bayesian engine: the coin mixture's full posterior (PyMC + nutpie, or a Gibbs sampler) and
+an exact grid posterior as referee. Imports nothing else of this project.
+
+Importing ``bayes`` is cheap: PyMC is imported only when a NUTS fit or a posterior mode is asked for.
+"""
+
+from .fit import BayesResult, check_options, fit
+
+__all__ = ["BayesResult", "check_options", "fit"]

@@ -1,0 +1,112 @@
+"""``python -m bayes``: the posterior of the coin mixture, by NUTS (PyMC + nutpie) or Gibbs.
+
+Every flag and the data are checked before PyMC is imported, so bad input fails at once. Like
+``python -m em``, this front end borrows compare.cli and compare.data (the project's data
+formats and one-line error convention); the engine itself imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from compare.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_int,
+                         positive_int, probabilities, unit_interval)
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="python -m bayes",
+               description="Posterior of a mixture of K coins (Beta priors, ordered thetas), by "
+                           "NUTS on the marginalised PyMC model or by Gibbs sampling. "
+                           "Exit 0 on success, 2 on bad input.")
+    add_model_args(p, default_prior=(2.0, 2.0))
+    p.add_argument("--draws", type=positive_int, default=2500, metavar="N",
+                   help="draws per chain after warm-up (default: %(default)s)")
+    p.add_argument("--tune", type=nonneg_int, default=1000, metavar="N",
+                   help="warm-up draws per chain (default: %(default)s)")
+    p.add_argument("--chains", type=positive_int, default=4, metavar="N",
+                   help="chains (default: %(default)s)")
+    p.add_argument("--target-accept", type=unit_interval, default=0.98, metavar="P",
+                   help="NUTS target acceptance rate (default: %(default)s)")
+    p.add_argument("--sampler", choices=("nuts", "gibbs"), default="nuts",
+                   help="nuts: PyMC model sampled by nutpie; gibbs: data augmentation "
+                        "(default: %(default)s)")
+    p.add_argument("--init", type=probabilities, metavar="P1,...,PK",
+                   help="starting thetas, distinct, in (0, 1) (default: spread over the data)")
+    p.add_argument("--netcdf", metavar="FILE", help="also save the posterior DataTree here")
+    p.add_argument("--json", action="store_true", help="print the posterior summary as JSON")
+    return p
+
+
+def main(argv=None) -> int:
+    prog = "python -m bayes"
+    args = build_parser().parse_args(argv)
+    data = load_data(prog, args.data)
+    from pathlib import Path
+
+    from .fit import check_options, fit
+
+    options = dict(components=args.components, weights=args.weights, prior=args.prior,
+                   dirichlet=args.dirichlet, draws=args.draws, tune=args.tune,
+                   chains=args.chains, target_accept=args.target_accept, sampler=args.sampler,
+                   init=args.init)
+    try:
+        check_options(data.heads, data.tosses, hdi_prob=0.94, **options)
+    except ValueError as exc:
+        fail(prog, f"{data.source}: {exc}")
+    if args.netcdf:
+        target = Path(args.netcdf)
+        if target.suffix != ".nc":
+            fail(prog, f"--netcdf {target}: the file name must end in .nc")
+        if target.exists() and not target.is_file():
+            fail(prog, f"--netcdf {target}: exists and is not a file")
+        if not target.parent.is_dir():
+            fail(prog, f"--netcdf {target}: folder {target.parent} does not exist")
+    result = fit(data.heads, data.tosses, seed=args.seed, **options)
+    if args.netcdf:
+        _save(result.tree, Path(args.netcdf))
+    if args.json:
+        out = result.to_dict()
+        out["data"] = {"name": data.name, "sha256": data.sha256, "n_sets": data.n_sets}
+        print(dumps(out))
+        return 0
+    print(describe(data, result))
+    return 0
+
+
+def _save(tree, target):
+    """Write next to the target, then rename: a failed write leaves no half file."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(suffix=".nc", dir=target.parent, prefix=".tmp-")
+    os.close(fd)
+    try:
+        tree.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def describe(data, r) -> str:
+    s = r.settings
+    th = r.posterior["theta"]
+    lines = [f"{data.name}: {data.n_sets} sets, K = {s['components']}, {s['weights']} weights, "
+             f"prior Beta{tuple(s['prior'][0])}, {s['sampler']} {s['chains']} x {s['draws']} draws"]
+    for i in range(s["components"]):
+        lines.append(f"  theta[{i}]: mean {th['mean'][i]:.4f}, sd {th['sd'][i]:.4f}, "
+                     f"{th['hdi_prob']:.0%} HDI [{th['hdi_low'][i]:.4f}, {th['hdi_high'][i]:.4f}], "
+                     f"MCSE {th['mcse_mean'][i]:.4f}")
+    if r.find_map:
+        lines.append("  posterior mode (find_MAP): theta "
+                     + ", ".join(f"{v:.4f}" for v in r.find_map["theta"]))
+    d = r.diagnostics
+    rhat = "n/a" if d["r_hat_max"] is None else f"{d['r_hat_max']:.4f}"
+    lines.append(f"  diagnostics: max R-hat {rhat}, min bulk ESS {d['ess_bulk_min']:.0f}, "
+                 f"{d['divergences']} divergences")
+    lines += [f"warning: {w}" for w in r.warnings]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
