@@ -1,0 +1,120 @@
+"""``python -m compare``: both engines on one dataset, the agreement checks and the report.
+
+Every flag, the data and the output folder are checked before PyMC is imported, so bad input
+fails in a fraction of a second with one line on stderr and exit code 2, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .cli import (Parser, add_model_args, fail, load_data, nonneg_int, positive_int,
+                  probabilities, unit_interval)
+
+STUDIES = ("prior", "size", "coverage", "labels", "components", "all")
+
+EPILOG = """output folder: the report is built in a temporary folder beside --out and moved into
+place only when complete. An existing --out is replaced only if it holds exactly a previous
+report of ours (every file in it listed in its summary.json), so a plain re-run refreshes the
+committed example; any other existing folder, or a report where a file was added, is left
+untouched unless --force is given. Nothing outside --out is ever removed."""
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="python -m compare",
+               description="Run EM (ML, MAP, VB), the PyMC posterior (NUTS), a Gibbs sampler and "
+                           "the exact grid on one dataset; write summary.json, report.md, "
+                           "report.html, figures/ and posterior.nc. Exit 0 on success, 2 on bad "
+                           "input.", epilog=EPILOG)
+    add_model_args(p, default_prior=(2.0, 2.0))
+    p.add_argument("--init", type=probabilities, metavar="P1,...,PK",
+                   help="EM's starting thetas (default for K = 2: the paper's 0.6,0.5)")
+    p.add_argument("--draws", type=positive_int, default=None, metavar="N",
+                   help="posterior draws per chain (default: 2500; 1000 with --quick)")
+    p.add_argument("--tune", type=nonneg_int, default=None, metavar="N",
+                   help="warm-up draws per chain (default: 1000; 500 with --quick)")
+    p.add_argument("--chains", type=positive_int, default=4, metavar="N",
+                   help="chains (default: %(default)s)")
+    p.add_argument("--target-accept", type=unit_interval, default=0.98, metavar="P",
+                   help="NUTS target acceptance rate (default: %(default)s)")
+    p.add_argument("--out", metavar="DIR", help="report folder (default: reports/<dataset name>)")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out even if it is not exactly a previous report")
+    p.add_argument("--quick", action="store_true", help="fewer draws (for tests)")
+    p.add_argument("--study", choices=STUDIES, help="also run a study (see README)")
+    p.add_argument("--truth", type=probabilities, metavar="P1,P2",
+                   help="studies: true thetas (default: the data's ML fit)")
+    p.add_argument("--replicates", type=positive_int, default=None, metavar="N",
+                   help="studies: replicate datasets for coverage (default: 200)")
+    p.add_argument("--sizes", metavar="N1,N2,...",
+                   help="studies: numbers of sets for the size study (default: 5,20,100,1000,10000)")
+    return p
+
+
+def main(argv=None) -> int:
+    prog = "python -m compare"
+    args = build_parser().parse_args(argv)
+    t_start = time.perf_counter()
+    data = load_data(prog, args.data)
+    t_load = time.perf_counter() - t_start
+
+    from .report import OutputError, check_target
+    from .run import Options, check
+
+    draws = args.draws or (1000 if args.quick else 2500)
+    tune = args.tune if args.tune is not None else (500 if args.quick else 1000)
+    options = Options(components=args.components, weights=args.weights, prior=args.prior,
+                      dirichlet=args.dirichlet, init=args.init, draws=draws, tune=tune,
+                      chains=args.chains, target_accept=args.target_accept, seed=args.seed,
+                      quick=args.quick)
+    try:
+        check(options, data)
+    except ValueError as exc:
+        fail(prog, f"{data.source}: {exc}")
+    study_args = None
+    if args.study:
+        from .studies import parse_study_args
+
+        try:
+            study_args = parse_study_args(args, data, options)
+        except ValueError as exc:
+            fail(prog, str(exc))
+    out = Path(args.out) if args.out else Path("reports") / data.name
+    if not args.out and not out.parent.exists():
+        out.parent.mkdir(parents=True)
+    try:
+        check_target(out, args.force)
+    except OutputError as exc:
+        fail(prog, str(exc))
+
+    def log(stage, seconds):
+        sys.stderr.write(f"{stage:<10} {seconds:6.2f} s\n")
+        sys.stderr.flush()
+
+    log("load", t_load)
+    try:
+        from . import report
+        from .run import run
+
+        r = run(data, options, log=log)
+        r.timings = {"load": t_load, **r.timings}
+        studies, sections = {}, []
+        if study_args is not None:
+            from .studies import run_studies
+
+            studies, sections = run_studies(study_args, r, log=log)
+        report.write(r, out, force=args.force, studies=studies, study_sections=sections, log=log)
+    except OutputError as exc:
+        fail(prog, str(exc))
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{prog}: interrupted; {out} left as it was\n")
+        return 130
+    log("total", time.perf_counter() - t_start)
+    print(out / "report.html")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""The report's figures (matplotlib, Agg). Each function takes a Run and a path and saves one PNG.
+
+    em_path          1. EM's ML and MAP paths on the log-likelihood contour (K = 2)
+    objective        2. the objective per iteration, and its distance to the final value
+    marginals        3. marginal posteriors: MCMC and exact, with ML, MAP, mean and HDI
+    joint            4. the joint posterior of (theta_0, theta_1) with the EM estimates (K = 2)
+    assignment       5. per set: EM responsibility vs posterior assignment probability
+    prior_posterior  6. prior vs posterior for each theta (the ordered prior's marginals)
+    ladder           a. every rung of the ladder on one axis per theta
+    bound            b. why EM never goes downhill: the likelihood and EM's lower bound (K = 2)
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
+from scipy.special import logsumexp, xlog1py, xlogy  # noqa: E402
+
+COLORS = {"ml": "#d62728", "map": "#1f77b4", "mean": "#2ca02c", "nuts": "#7f7f7f",
+          "gibbs": "#9467bd", "vb": "#ff7f0e", "exact": "#000000", "known": "#8c564b"}
+DPI = 110
+
+plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "axes.grid": True,
+                     "grid.alpha": 0.25, "legend.fontsize": 8, "figure.dpi": DPI})
+
+
+def _save(fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+
+
+def _loglik(h, n, x0, x1, w):
+    """log-likelihood on a grid of (theta_0, theta_1): shape (len(x0), len(x1))."""
+    t = n - h
+    l0 = xlogy(h[:, None], x0[None, :]) + xlog1py(t[:, None], -x0[None, :]) + np.log(w[0])
+    l1 = xlogy(h[:, None], x1[None, :]) + xlog1py(t[:, None], -x1[None, :]) + np.log(w[1])
+    return logsumexp(np.stack(np.broadcast_arrays(l0[:, :, None], l1[:, None, :])), axis=0).sum(0)
+
+
+def em_path(r, path):
+    h, n = r.data.heads.astype(float), r.data.tosses.astype(float)
+    x = np.linspace(0.005, 0.995, 240)
+    ll = _loglik(h, n, x, x, np.asarray(r.ml.weights))
+    fig, ax = plt.subplots(figsize=(6.2, 5.4))
+    top = ll.max()
+    levels = top - np.array([40, 20, 10, 6, 4, 3, 2, 1, 0.5, 0.0])[::-1][::-1]
+    levels = np.sort(top - np.array([0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 40]))
+    cs = ax.contour(x, x, ll.T, levels=levels, colors="0.45", linewidths=0.8)
+    ax.clabel(cs, fmt=lambda v: f"{v - top:.1f}", fontsize=7)
+    ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
+    for fit, key, label in ((r.ml, "ml", "EM, maximum likelihood"), (r.map, "map", "EM, MAP")):
+        p = np.array([s.theta for s in fit.history])
+        ax.plot(p[:, 0], p[:, 1], "-o", color=COLORS[key], ms=3, lw=1.2, label=label)
+        ax.plot(*p[-1], "*", color=COLORS[key], ms=13, mec="k", mew=0.5)
+    ax.plot(*r.ml.history[0].theta, "s", color="k", ms=6, label="start")
+    if r.known is not None and len(r.known["theta"]) == 2:
+        ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label="labels known (ML)")
+    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
+           xlabel=r"$\theta_0$ (the coin with fewer heads)",
+           ylabel=r"$\theta_1$ (the coin with more heads)",
+           title="EM climbs the log-likelihood (contours: below the maximum)")
+    ax.legend(loc="lower right")
+    _save(fig, path)
+
+
+def objective(r, path):
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for fit, key, label in ((r.ml, "ml", "log-likelihood (ML)"),
+                            (r.map, "map", "log-posterior (MAP)")):
+        obj = np.array([s.objective for s in fit.history])
+        it = np.arange(obj.size)
+        a1.plot(it, obj, "-o", ms=3, color=COLORS[key], label=label)
+        gap = obj[-1] - obj[:-1]
+        keep = gap > 0
+        a2.semilogy(it[:-1][keep], gap[keep], "-o", ms=3, color=COLORS[key], label=label)
+    a1.set(xlabel="iteration", ylabel="objective", title="Never downhill")
+    a2.set(xlabel="iteration", ylabel="final value - value",
+           title="Distance to the final value (log scale)")
+    a1.legend()
+    a2.legend()
+    _save(fig, path)
+
+
+def _density(draws, lo=0.0, hi=1.0):
+    kde = stats.gaussian_kde(draws[:: max(1, draws.size // 4000)])
+    x = np.linspace(max(lo, draws.min() - 0.05), min(hi, draws.max() + 0.05), 300)
+    return x, kde(x)
+
+
+def marginals(r, path):
+    k = r.options.components
+    fig, axes = plt.subplots(1, k, figsize=(4.6 * k, 3.6), squeeze=False)
+    th = r.nuts.theta_draws.reshape(-1, k)
+    post = r.nuts.posterior["theta"]
+    for i, ax in enumerate(axes[0]):
+        ax.hist(th[:, i], bins=60, density=True, color=COLORS["nuts"], alpha=0.35,
+                label="NUTS draws")
+        if r.grid is not None:
+            m = r.grid.theta[i]
+            ax.plot(m.x, m.density, color=COLORS["exact"], lw=1.5, label="exact (grid)")
+        lo, hi = post["hdi_low"][i], post["hdi_high"][i]
+        ax.axvspan(lo, hi, color=COLORS["mean"], alpha=0.08,
+                   label=f"{post['hdi_prob']:.0%} HDI")
+        ax.axvline(r.ml.theta[i], color=COLORS["ml"], lw=1.5, label="EM-ML")
+        ax.axvline(r.map.theta[i], color=COLORS["map"], lw=1.5, ls="--", label="EM-MAP")
+        ax.axvline(post["mean"][i], color=COLORS["mean"], lw=1.5, ls=":", label="posterior mean")
+        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", title=rf"Posterior of $\theta_{i}$",
+               xlim=(0, 1))
+        ax.legend(loc="upper left")
+    _save(fig, path)
+
+
+def joint(r, path):
+    th = r.nuts.theta_draws.reshape(-1, 2)
+    fig, ax = plt.subplots(figsize=(5.6, 5.2))
+    sel = th[:: max(1, th.shape[0] // 3000)]
+    ax.scatter(sel[:, 0], sel[:, 1], s=2, alpha=0.25, color=COLORS["nuts"], label="NUTS draws")
+    if r.grid is not None:
+        g = r.grid
+        z = g.joint.T
+        flat = np.sort(z.ravel())[::-1]
+        cum = np.cumsum(flat) / flat.sum()
+        lv = sorted({flat[np.searchsorted(cum, p)] for p in (0.94, 0.5)})
+        ax.contour(g.joint_x0, g.joint_x1, z, levels=lv, colors="k", linewidths=1)
+        ax.plot([], [], color="k", label="exact 50% / 94% regions")
+    ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
+    ax.plot(*r.ml.theta, "*", color=COLORS["ml"], ms=14, mec="k", mew=0.5, label="EM-ML")
+    ax.plot(*r.map.theta, "*", color=COLORS["map"], ms=14, mec="k", mew=0.5, label="EM-MAP")
+    ax.plot(*r.nuts.posterior["theta"]["mean"], "o", color=COLORS["mean"], ms=8, mec="k",
+            label="posterior mean")
+    if r.known is not None and len(r.known["theta"]) == 2:
+        ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label="labels known (ML)")
+    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", xlabel=r"$\theta_0$", ylabel=r"$\theta_1$",
+           title=r"Joint posterior of $(\theta_0, \theta_1)$, ordered: $\theta_0 < \theta_1$")
+    ax.legend(loc="lower right")
+    _save(fig, path)
+
+
+def assignment(r, path):
+    em_p = np.asarray(r.ml.responsibilities)[:, -1]
+    post = np.asarray(r.nuts.assignment_probability)[:, -1]
+    n = em_p.size
+    fig, ax = plt.subplots(figsize=(max(5.0, min(11, 0.5 * n + 3)), 3.6))
+    if n <= 40:
+        idx = np.arange(n)
+        ax.bar(idx - 0.2, em_p, 0.4, color=COLORS["ml"], label="EM responsibility (at ML)")
+        ax.bar(idx + 0.2, post, 0.4, color=COLORS["nuts"], label="posterior probability")
+        labels = [f"{i + 1}\n{h}/{t}" for i, (h, t) in
+                  enumerate(zip(r.data.heads, r.data.tosses))]
+        ax.set_xticks(idx, labels)
+        ax.set(xlabel="set (heads/tosses)")
+    else:
+        ax.scatter(em_p, post, s=6, alpha=0.5, color=COLORS["nuts"])
+        ax.plot([0, 1], [0, 1], color="0.6", ls=":")
+        ax.set(xlabel="EM responsibility (at ML)")
+    ax.set(ylabel=f"P(set from coin {r.options.components - 1}, the high one)", ylim=(0, 1),
+           title="Which coin tossed each set?")
+    ax.legend(loc="upper left")
+    _save(fig, path)
+
+
+def ordered_prior_density(x, a, b, k, i):
+    """Marginal prior density of the i-th smallest of K iid Beta(a, b) thetas (what the ordered
+    model puts on theta_i): an order statistic, not Beta(a, b) itself."""
+    from math import comb
+
+    f, cdf = stats.beta.pdf(x, a, b), stats.beta.cdf(x, a, b)
+    return k * comb(k - 1, i) * f * cdf ** i * (1 - cdf) ** (k - 1 - i)
+
+
+def prior_posterior(r, path):
+    k = r.options.components
+    a, b = r.options.prior
+    fig, axes = plt.subplots(1, k, figsize=(4.6 * k, 3.4), squeeze=False)
+    th = r.nuts.theta_draws.reshape(-1, k)
+    x = np.linspace(0.001, 0.999, 400)
+    for i, ax in enumerate(axes[0]):
+        ax.plot(x, stats.beta.pdf(x, a, b), color="0.6", ls="--", label=f"Beta({a:g}, {b:g})")
+        ax.plot(x, ordered_prior_density(x, a, b, k, i), color=COLORS["map"], lw=1.5,
+                label=rf"prior of $\theta_{i}$ (ordered)")
+        if r.grid is not None:
+            ax.plot(r.grid.theta[i].x, r.grid.theta[i].density, color=COLORS["exact"], lw=1.5,
+                    label="posterior (exact)")
+        else:
+            xs, ds = _density(th[:, i])
+            ax.plot(xs, ds, color=COLORS["exact"], lw=1.5, label="posterior (NUTS)")
+        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", xlim=(0, 1),
+               title=rf"Prior and posterior of $\theta_{i}$")
+        ax.legend(loc="upper left")
+    _save(fig, path)
+
+
+def ladder(r, path):
+    k = r.options.components
+    fig, axes = plt.subplots(1, k, figsize=(4.8 * k, 3.8), squeeze=False)
+    z = stats.norm.ppf(0.5 + r.options.hdi_prob / 2)
+    x = np.linspace(0.001, 0.999, 500)
+    for i, ax in enumerate(axes[0]):
+        xs, ds = _density(r.gibbs.theta_draws.reshape(-1, k)[:, i])
+        ax.plot(xs, ds, color=COLORS["gibbs"], lw=1.3, label="Gibbs")
+        xs, ds = _density(r.nuts.theta_draws.reshape(-1, k)[:, i])
+        ax.plot(xs, ds, color=COLORS["nuts"], lw=1.3, ls="--", label="NUTS")
+        ax.plot(x, stats.beta.pdf(x, r.vb.theta_alpha[i], r.vb.theta_beta[i]),
+                color=COLORS["vb"], lw=1.3, label="VB q(theta)")
+        if r.grid is not None:
+            ax.plot(r.grid.theta[i].x, r.grid.theta[i].density, color=COLORS["exact"], lw=2,
+                    alpha=0.6, label="exact")
+        top = ax.get_ylim()[1]
+        se = r.ml.std_error["theta"][i]
+        if se is not None:
+            ax.errorbar(r.ml.theta[i], 0.06 * top, xerr=z * se, fmt="o", color=COLORS["ml"],
+                        capsize=3, label="ML ± Wald")
+        else:
+            ax.plot(r.ml.theta[i], 0.06 * top, "o", color=COLORS["ml"], label="ML")
+        ax.plot(r.map.theta[i], 0.12 * top, "s", color=COLORS["map"], label="MAP")
+        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", xlim=(0, 1),
+               title=rf"Every rung, $\theta_{i}$")
+        ax.legend(loc="upper left")
+    _save(fig, path)
+
+
+def bound(r, path, coin=1, iterations=(0, 1, 2)):
+    """The log-likelihood in theta_coin with the other theta held at its current value, and EM's
+    lower bound sum_i sum_k r_ik log(p(x_i, k | theta) / r_ik), which touches it at the current
+    value; the bound's maximum is the M-step's new theta_coin."""
+    h, n = r.data.heads.astype(float), r.data.tosses.astype(float)
+    t = n - h
+    w = np.asarray(r.ml.weights)
+    x = np.linspace(0.01, 0.99, 400)
+    fig, axes = plt.subplots(1, len(iterations), figsize=(4.2 * len(iterations), 3.6),
+                             sharey=True)
+    other = 1 - coin
+    for ax, it in zip(np.atleast_1d(axes), iterations):
+        th = np.array(r.ml.history[min(it, len(r.ml.history) - 1)].theta, float)
+
+        def joint_logs(tc):
+            """log p(x_i, k | theta with theta_coin = tc), shape (len(tc), N, 2)"""
+            tt = np.broadcast_to(th, (np.size(tc), 2)).copy()
+            tt[:, coin] = tc
+            return (np.log(w)[None, None, :] + xlogy(h[None, :, None], tt[:, None, :])
+                    + xlog1py(t[None, :, None], -tt[:, None, :]))
+
+        lj_now = joint_logs(np.array([th[coin]]))[0]
+        resp = np.exp(lj_now - logsumexp(lj_now, axis=1, keepdims=True))
+        lj = joint_logs(x)
+        ll = logsumexp(lj, axis=2).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ent = -np.sum(np.where(resp > 0, resp * np.log(resp), 0.0))
+        lb = np.sum(resp[None] * lj, axis=(1, 2)) + ent
+        new = (resp[:, coin] @ h) / (resp[:, coin] @ n)
+        ax.plot(x, ll, color="k", lw=1.6, label=r"log-likelihood $\ell(\theta)$")
+        ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label="EM lower bound")
+        cur = logsumexp(lj_now, axis=1).sum()
+        ax.plot(th[coin], cur, "o", color="k", ms=6, label="current value (they touch)")
+        lb_new = np.interp(new, x, lb)
+        ax.annotate("", xy=(new, lb_new), xytext=(th[coin], cur),
+                    arrowprops=dict(arrowstyle="->", color=COLORS["map"], lw=1.4))
+        ax.plot(new, lb_new, "^", color=COLORS["map"], ms=8, label="M-step: bound's maximum")
+        ymax = ll.max()
+        ax.set(ylim=(ymax - 12, ymax + 1.5), xlabel=rf"$\theta_{coin}$",
+               title=rf"iteration {it}: $\theta_{other}$ held at {th[other]:.3f}")
+    np.atleast_1d(axes)[0].set_ylabel("log-likelihood")
+    np.atleast_1d(axes)[0].legend(loc="lower center")
+    _save(fig, path)
+
+
+def all_figures(r, folder) -> dict[str, str]:
+    """Draw every figure that applies to this run; returns {name: file name}."""
+    k = r.options.components
+    plan = [("objective", objective), ("marginals", marginals),
+            ("assignment", assignment), ("prior_posterior", prior_posterior),
+            ("ladder", ladder)]
+    if k == 2:
+        plan = [("em_path", em_path)] + plan[:2] + [("joint", joint)] + plan[2:] + [("bound", bound)]
+    out = {}
+    for name, fn in plan:
+        fname = f"{name}.png"
+        fn(r, folder / fname)
+        out[name] = fname
+    return out
