@@ -4,6 +4,6 @@ an exact grid posterior as referee. Imports nothing else of this project.
 Importing ``bayes`` is cheap: PyMC is imported only when a NUTS fit or a posterior mode is asked for.
 """
 
-from .fit import BayesResult, check_options, fit
+from .fit import BayesResult, Draws, check_options, fit, sample_draws
 
-__all__ = ["BayesResult", "check_options", "fit"]
+__all__ = ["BayesResult", "Draws", "check_options", "fit", "sample_draws"]

@@ -256,3 +256,56 @@ def _finish(tree, pairs, sampler, settings, mode, learned, k, hdi_prob, seed):
     return {"sampler": sampler, "settings": settings, "tree": tree, "posterior": summary,
             "find_map": mode, "assignment_probability": prob, "diagnostics": diag,
             "warnings": tuple(diag["warnings"])}
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Bare posterior draws, for studies that fit many datasets: no summary, no extra groups.
+
+    theta, weights : (chains, draws, K); divergences : count after warm-up; seconds : wall time
+    tree : the sampler's DataTree (for R-hat and the like), or None for Gibbs
+    """
+
+    theta: np.ndarray
+    weights: np.ndarray
+    divergences: int
+    seconds: float
+    tree: object = None
+
+
+def sample_draws(heads, tosses, *, components: int = 2, weights: str = "fixed",
+                 prior=(2.0, 2.0), dirichlet: float = 1.0, draws: int = 1000, tune: int = 500,
+                 chains: int = 2, seed: int = 0, target_accept: float = 0.98, init=None,
+                 sampler: str = "nuts", ordered: bool = True, cores: int | None = 1) -> Draws:
+    """Draws only, as cheaply as possible (same model and options as :func:`fit`).
+
+    ``ordered=False`` samples the model without the ordering of theta (NUTS only), whose
+    posterior has mirror-image modes: for showing label switching, not for inference.
+    Safe to call from several threads at once: nutpie samples outside the GIL.
+    """
+    pairs, a, b, start = check_options(
+        heads, tosses, components=components, weights=weights, prior=prior, dirichlet=dirichlet,
+        draws=draws, tune=tune, chains=chains, target_accept=target_accept, sampler=sampler,
+        init=init, hdi_prob=0.5)
+    if not ordered and init is not None:
+        start = np.asarray(init, dtype=float)
+    k, learned = int(components), weights == "learned"
+    t0 = time.perf_counter()
+    if sampler == "gibbs":
+        from . import gibbs
+
+        th, w, _, _ = gibbs.run(pairs, components=k, learned=learned, a=a, b=b,
+                                dirichlet=dirichlet, draws=draws, tune=tune, chains=chains,
+                                seed=seed, init=start)
+        return Draws(th, w, 0, time.perf_counter() - t0)
+    from . import model as mixture
+
+    cm = mixture.compiled_mixture(pairs, k, learned, ordered)
+    tree = cm.sample(pairs, a=a, b=b, dirichlet=dirichlet, init=start, draws=draws, tune=tune,
+                     chains=chains, seed=seed, target_accept=target_accept, progress=False,
+                     cores=cores)
+    th = np.asarray(tree["posterior"]["theta"].values)
+    w = (np.asarray(tree["posterior"]["weights"].values) if learned
+         else np.full(th.shape, 1.0 / k))
+    div = int(np.asarray(tree["sample_stats"]["diverging"].values).sum())
+    return Draws(th, w, div, time.perf_counter() - t0, tree)

@@ -26,7 +26,7 @@ import numpy as np
 
 from .pairs import Pairs
 
-_CACHE: dict[tuple[int, bool], "CompiledMixture"] = {}
+_CACHE: dict[tuple[int, bool, bool], "CompiledMixture"] = {}
 _LOCK = threading.RLock()
 
 
@@ -45,8 +45,13 @@ def data_updates(pairs: Pairs, components: int, learned: bool, a, b, dirichlet) 
     return upd
 
 
-def build_model(pairs: Pairs, components: int, learned: bool, a=2.0, b=2.0, dirichlet=1.0):
-    """The PyMC model for these pairs and priors (see the module docstring)."""
+def build_model(pairs: Pairs, components: int, learned: bool, a=2.0, b=2.0, dirichlet=1.0,
+                ordered: bool = True):
+    """The PyMC model for these pairs and priors (see the module docstring).
+
+    ``ordered=False`` drops the ordering: the posterior then has K! mirror-image modes, which
+    is what the ``labels`` study shows (label switching); every other use keeps the order.
+    """
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -58,8 +63,8 @@ def build_model(pairs: Pairs, components: int, learned: bool, a=2.0, b=2.0, diri
         count = pm.Data("count", data["count"])
         prior_a = pm.Data("prior_a", data["prior_a"], dims="component")
         prior_b = pm.Data("prior_b", data["prior_b"], dims="component")
-        theta = pm.Beta("theta", alpha=prior_a, beta=prior_b, dims="component",
-                        transform=pm.distributions.transforms.ordered)
+        order = {"transform": pm.distributions.transforms.ordered} if ordered else {}
+        theta = pm.Beta("theta", alpha=prior_a, beta=prior_b, dims="component", **order)
         if learned:
             conc = pm.Data("dirichlet", data["dirichlet"], dims="component")
             log_w = pt.log(pm.Dirichlet("weights", a=conc, dims="component"))
@@ -78,6 +83,7 @@ class CompiledMixture:
 
     components: int
     learned: bool
+    ordered: bool
     model: object
     compiled: object
     compile_seconds: float
@@ -90,7 +96,8 @@ class CompiledMixture:
         the order, since the ordered transform works on log-gaps)."""
         from pymc.initial_point import make_initial_point_fn
 
-        overrides = {"theta": np.sort(np.asarray(init, dtype=np.float64))}
+        init = np.asarray(init, dtype=np.float64)
+        overrides = {"theta": np.sort(init) if self.ordered else init}
         fn = make_initial_point_fn(model=self.model, overrides=overrides,
                                    jitter_rvs=set(self.model.free_RVs), return_transformed=True)
         names = [v.name for v in self.model.value_vars]
@@ -136,7 +143,8 @@ class CompiledMixture:
             with self.model:
                 pm.set_data(data_updates(pairs, k, self.learned, a, b, dirichlet))
             start = dict(opt["start"])
-            start["theta_chain__"] = opt["forward"](np.sort(np.asarray(init, dtype=np.float64)))
+            name = self.model.rvs_to_values[self.model["theta"]].name
+            start[name] = opt["forward"](np.sort(np.asarray(init, dtype=np.float64)))
             x0 = DictToArrayBijection.map({v.name: start[v.name] for v in self.model.value_vars})
             with threadpool_limits(1):      # BLAS threads fight numba's and cost 10x here
                 res = minimize(opt["loss"], x0.data, jac=True, method="L-BFGS-B",
@@ -170,20 +178,41 @@ class CompiledMixture:
         return self._optimizer
 
 
-def compiled_mixture(pairs: Pairs, components: int, learned: bool) -> CompiledMixture:
-    """The cached compilation for (K, weights); compiles on first use in this process."""
-    key = (int(components), bool(learned))
+def compiled_mixture(pairs: Pairs | None, components: int, learned: bool,
+                     ordered: bool = True) -> CompiledMixture:
+    """The cached compilation for (K, weights, ordered); compiles on first use in this process
+    (``pairs`` only seeds the model's data; any data of the shape can follow)."""
+    key = (int(components), bool(learned), bool(ordered))
     with _LOCK:
         if key not in _CACHE:
-            import nutpie
+            from .pairs import compress
 
             t0 = time.perf_counter()
-            model = build_model(pairs, components, learned)
-            compiled = nutpie.compile_pymc_model(model)
-            _CACHE[key] = CompiledMixture(components, learned, model, compiled,
+            seed_pairs = pairs if pairs is not None else compress([1, 2], [3, 3])
+            model = build_model(seed_pairs, components, learned, ordered=ordered)
+            compiled = _compile(model)
+            _CACHE[key] = CompiledMixture(components, learned, ordered, model, compiled,
                                           time.perf_counter() - t0)
         return _CACHE[key]
 
 
-def is_compiled(components: int, learned: bool) -> bool:
-    return (int(components), bool(learned)) in _CACHE
+def _compile(model):
+    """nutpie's compile, with its C wrappers made disk-cacheable (bayes._nutpie_cache): 2.5-3 s
+    in a new process instead of 12-16 s, identical draws. Falls back to plain nutpie if its
+    private helpers change (set COINMIX_PLAIN_NUTPIE=1 to force the fallback)."""
+    import os
+
+    import nutpie
+
+    if not os.environ.get("COINMIX_PLAIN_NUTPIE"):
+        try:
+            from ._nutpie_cache import compile_pymc_model_cached
+
+            return compile_pymc_model_cached(model)
+        except Exception:  # noqa: BLE001 - any failure of the fast path: use nutpie's own
+            pass
+    return nutpie.compile_pymc_model(model)
+
+
+def is_compiled(components: int, learned: bool, ordered: bool = True) -> bool:
+    return (int(components), bool(learned), bool(ordered)) in _CACHE

@@ -6,6 +6,7 @@ fails in a fraction of a second with one line on stderr and exit code 2, and not
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -99,6 +100,8 @@ def main(argv=None) -> int:
         from .run import run
 
         r = run(data, options, log=log)
+        r.command = shlex.join(["python", "-m", "compare",
+                                *(argv if argv is not None else sys.argv[1:])])
         r.timings = {"load": t_load, **r.timings}
         studies, sections = {}, []
         if study_args is not None:

@@ -100,6 +100,7 @@ class Run:
     known: dict | None = None
     timings: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    command: str = "python -m compare"
 
 
 def known_label_fit(data) -> dict | None:

@@ -42,7 +42,17 @@ def report_markdown(r, agreement, rows, first, iters, three, figs, study_section
              sets_section(r, figs), checks_section(agreement), takeaways(r, agreement)]
     parts += [s["markdown"] for s in study_sections]
     parts.append(reproduce(r))
-    return "\n".join(p for p in parts if p)
+    return _number_figures("\n".join(p for p in parts if p))
+
+
+def _number_figures(md: str) -> str:
+    """Number the figures in their order of appearance."""
+    import re
+
+    order = {}
+    for m in re.finditer(r"Figure (\d+)\.", md):
+        order.setdefault(m.group(1), len(order) + 1)
+    return re.sub(r"Figure (\d+)\.", lambda m: f"Figure {order[m.group(1)]}.", md)
 
 
 def header(r, agreement) -> str:
@@ -362,9 +372,7 @@ def reproduce(r) -> str:
     from .report import versions
 
     v = versions()
-    cmd = "python -m compare"
-    if r.data.source != "builtin:do-batzoglou":
-        cmd += f" --data {r.data.source}"
+    cmd = r.command
     t = ", ".join(f"{k} {s:.1f} s" for k, s in r.timings.items())
     return ("## Reproduce\n\n"
             f"`{cmd}` (seed {o.seed}; {o.chains} chains x {o.draws} draws after {o.tune} warm-up, "

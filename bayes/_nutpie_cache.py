@@ -1,0 +1,145 @@
+"""nutpie.compile_pymc_model (numba backend) with *disk-cacheable* C wrappers.
+
+nutpie builds its two numba.cfunc wrappers (logp+grad, expand) as closures over the shared
+data arrays and its own jitted helpers, so numba can never cache them ("uses dynamic
+globals"); they are recompiled in every process (~10-12 s here). The pytensor inner functions
+are already disk-cached by pytensor. This builds equivalent wrappers from generated source
+that reads every data pointer/size/shape out of nutpie's user_data record (passed as an
+argument), and registers that source with pytensor's numba cache locator under a key that
+hashes the source and the inner pytensor function's own cache key, so numba caches them.
+The result is nutpie's own CompiledPyMCModel: with_data, sample etc. are unchanged.
+Relies on nutpie 0.16 private helpers (_make_functions, make_user_data, ...).
+"""
+from __future__ import annotations
+
+import hashlib
+from uuid import uuid4
+
+import numpy as np
+
+_WRAPPER_VERSION = "2"
+
+
+def _offsets(record_dtype, keys):
+    """Word (8-byte) offsets of data pointer, size and shape entries of each key."""
+    sh = record_dtype["shared"]
+    base = record_dtype.fields["shared"][1]
+    out = {}
+    for key in keys:
+        d = base + sh.fields["data"][1] + sh["data"].fields[key][1]
+        s = base + sh.fields["size"][1] + sh["size"].fields[key][1]
+        p = base + sh.fields["shape"][1] + sh["shape"].fields[key][1]
+        out[key] = (d // 8, s // 8, p // 8)
+    assert record_dtype.itemsize % 8 == 0
+    return out, record_dtype.itemsize // 8
+
+
+def _extract_src(keys, shared_data, offs):
+    lines, names = [], []
+    for i, key in enumerate(keys):
+        arr = shared_data[key]
+        d, s, p = offs[key]
+        shape = "(" + "".join(f"ud[{p + j}], " for j in range(arr.ndim)) + ")"
+        lines.append(f"        a{i} = numba.carray(as_ptr(ud[{d}]), {shape}, np.{arr.dtype.name})")
+        names.append(f"a{i}")
+    return "\n".join(lines), "".join(n + ", " for n in names)
+
+
+def _cached_cfunc(src, name, inner, sig, extra_key):
+    import numba
+    from nutpie.compile_pymc import address_as_void_pointer
+    from pytensor.link.numba.cache import compile_numba_function_src
+
+    key = hashlib.sha256((_WRAPPER_VERSION + src + extra_key).encode()).hexdigest()
+    fn = compile_numba_function_src(
+        src, name,
+        # __name__ must name an importable module: numba rebuilds the cached env from it
+        global_env=globals() | {"numba": numba, "inner": inner, "as_ptr": address_as_void_pointer},
+        cache_key=f"nutpie_wrapper_{key}")
+    return numba.cfunc(sig, cache=True)(fn)
+
+
+def compile_pymc_model_cached(model):
+    import numba
+    import nutpie.compile_pymc as ncp
+    from pymc.initial_point import make_initial_point_fn
+    from pytensor.link.numba.cache import CACHED_SRC_FUNCTIONS
+
+    ip = ncp._wrap_with_lock(make_initial_point_fn(
+        model=model, jitter_rvs=set(model.free_RVs), return_transformed=True))
+    (n_dim, n_expanded, logp_pt, expand_pt, init_fn, shape_info, reparam) = ncp._make_functions(
+        model, mode="NUMBA", compute_grad=True, join_expanded=True, pymc_initial_point_fn=ip)
+    logp_fn, expand_fn = logp_pt.vm.jit_fn, expand_pt.vm.jit_fn
+    inner_keys = [CACHED_SRC_FUNCTIONS.get(f.py_func) for f in (logp_fn, expand_fn)]
+    if None in inner_keys:          # pytensor could not cache the inner function: no point
+        return ncp.compile_pymc_model(model)
+
+    shared_data, shared_var_keys = {}, {}
+    for val in [*logp_pt.get_shared(), *expand_pt.get_shared()]:
+        if val in shared_var_keys:
+            continue
+        key = uuid4().hex
+        shared_data[key] = np.array(val.get_value(), order="C", copy=True)
+        shared_var_keys[val] = key
+    for val in shared_data.values():
+        val.flags.writeable = False
+    user_data = ncp.make_user_data(shared_var_keys, shared_data)
+    offs, nwords = _offsets(user_data.dtype, list(shared_var_keys.values()))
+
+    lkeys = [shared_var_keys[v] for v in logp_pt.get_shared()]
+    ext, args = _extract_src(lkeys, shared_data, offs)
+    logp_src = f"""
+def logp_wrapper(dim, x_, out_, logp_, user_data_):
+    if dim != {n_dim}:
+        return -1
+    try:
+        ud = numba.carray(user_data_, ({nwords},), np.uint64)
+{ext}
+        x = numba.carray(x_, ({n_dim},))
+        out = numba.carray(out_, ({n_dim},))
+        logp = numba.carray(logp_, ())
+        logp_val, grad = inner(x, {args})
+        logp[()] = logp_val
+        out[...] = grad
+        if not np.all(np.isfinite(out)):
+            return 3
+        if not np.isfinite(logp_val):
+            return 4
+    except Exception:  # noqa: BLE001
+        return 1
+    return 0
+"""
+    ekeys = [shared_var_keys[v] for v in expand_pt.get_shared()]
+    ext, args = _extract_src(ekeys, shared_data, offs)
+    expand_src = f"""
+def expand_wrapper(dim, expanded, x_, out_, user_data_):
+    if dim != {n_dim}:
+        return -1
+    if expanded != {n_expanded}:
+        return -1
+    try:
+        ud = numba.carray(user_data_, ({nwords},), np.uint64)
+{ext}
+        x = numba.carray(x_, ({n_dim},))
+        out = numba.carray(out_, ({n_expanded},))
+        (values,) = inner(x, {args})
+        out[...] = values
+    except Exception:  # noqa: BLE001
+        return -2
+    return 0
+"""
+    t = numba.types
+    logp_sig = t.int64(t.uint64, t.CPointer(t.double), t.CPointer(t.double),
+                       t.CPointer(t.double), t.voidptr)
+    expand_sig = t.int64(t.uint64, t.uint64, t.CPointer(t.double), t.CPointer(t.double),
+                         t.voidptr)
+    logp_c = _cached_cfunc(logp_src, "logp_wrapper", logp_fn, logp_sig, inner_keys[0])
+    expand_c = _cached_cfunc(expand_src, "expand_wrapper", expand_fn, expand_sig, inner_keys[1])
+    dims, coords = ncp._prepare_dims_and_coords(model, shape_info, reparam)
+    return ncp.CompiledPyMCModel(
+        _n_dim=n_dim, dims=dims, _coords=coords,
+        _shapes={name: tuple(shape) for name, _, shape in zip(*shape_info)},
+        compiled_logp_func=logp_c, compiled_expand_func=expand_c,
+        initial_point_func=init_fn, shared_data=shared_data, shared_var_keys=shared_var_keys,
+        user_data=user_data, n_expanded=n_expanded, shape_info=shape_info,
+        logp_func=logp_pt, expand_func=expand_pt, reparameterized_names=reparam)
