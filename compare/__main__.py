@@ -23,6 +23,17 @@ committed example; any other existing folder, or a report where a file was added
 untouched unless --force is given. Nothing outside --out is ever removed."""
 
 
+def study_list(text: str) -> tuple[str, ...]:
+    import argparse
+
+    names = tuple(dict.fromkeys(t.strip() for t in text.split(",")))
+    bad = [n for n in names if n not in STUDIES]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(f"unknown study {', '.join(map(repr, bad)) or repr(text)}; "
+                                         f"choose from {', '.join(STUDIES)}")
+    return STUDIES[:-1] if "all" in names else names
+
+
 def build_parser() -> Parser:
     p = Parser(prog="python -m compare",
                description="Run EM (ML, MAP, VB), the PyMC posterior (NUTS), a Gibbs sampler and "
@@ -44,7 +55,8 @@ def build_parser() -> Parser:
     p.add_argument("--force", action="store_true",
                    help="replace --out even if it is not exactly a previous report")
     p.add_argument("--quick", action="store_true", help="fewer draws (for tests)")
-    p.add_argument("--study", choices=STUDIES, help="also run a study (see README)")
+    p.add_argument("--study", type=study_list, metavar="NAME[,NAME...]",
+                   help="also run studies: " + ", ".join(STUDIES) + " (comma-separated; all = every one)")
     p.add_argument("--truth", type=probabilities, metavar="P1,P2",
                    help="studies: true thetas (default: the data's ML fit)")
     p.add_argument("--replicates", type=positive_int, default=None, metavar="N",

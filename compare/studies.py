@@ -53,9 +53,9 @@ class StudyArgs:
 
 def parse_study_args(args, data, options) -> StudyArgs:
     """Validate the study flags (no PyMC import). Raises ValueError with one line."""
-    names = NAMES if args.study == "all" else (args.study,)
+    names = tuple(args.study)
     if options.components != 2 and set(names) & {"prior", "size", "coverage", "labels"}:
-        raise ValueError(f"--study {args.study} studies two coins; got --components "
+        raise ValueError(f"--study {','.join(names)}: these study two coins; got --components "
                          f"{options.components}")
     if args.truth is not None:
         if len(args.truth) != 2:
