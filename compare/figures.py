@@ -293,6 +293,7 @@ def all_figures(r, folder, workers=None) -> dict[str, str]:
     """
     import multiprocessing as mp
     import os
+    import warnings
 
     global _JOB
     names = [n for n in PLAN if r.options.components == 2 or n not in TWO_COINS_ONLY]
@@ -301,9 +302,12 @@ def all_figures(r, folder, workers=None) -> dict[str, str]:
     try:
         if workers > 1 and "fork" in mp.get_all_start_methods():
             try:
-                with mp.get_context("fork").Pool(workers) as pool:
-                    pool.map(_draw, names, chunksize=1)
-            except (OSError, mp.ProcessError):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)   # fork with threads
+                    with mp.get_context("fork").Pool(workers) as pool:
+                        # bounded: a child stuck on a lock inherited through fork is abandoned
+                        pool.map_async(_draw, names, chunksize=1).get(timeout=300)
+            except (OSError, mp.ProcessError, mp.TimeoutError):
                 workers = 1
         if workers <= 1:
             for name in names:

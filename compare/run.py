@@ -218,9 +218,13 @@ def _start_reference(h, n, o):
 
     if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
         return None
+    import warnings
+
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
-        return pool, pool.submit(reference, np.asarray(h), np.asarray(n), o)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)   # fork with idle BLAS threads
+            return pool, pool.submit(reference, np.asarray(h), np.asarray(n), o)
     except OSError:
         return None
 
@@ -229,11 +233,13 @@ def _finish_reference(pending, h, n, o):
     if pending is not None:
         pool, future = pending
         try:
-            return future.result()
-        except Exception:  # noqa: BLE001 - a broken worker: compute here instead
-            pass
+            # forking a multi-threaded process can, rarely, deadlock the child: bounded wait
+            return future.result(timeout=300)
+        except Exception:  # noqa: BLE001 - a broken or stuck worker: compute here instead
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.kill()
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
     return reference(h, n, o)
 
 
