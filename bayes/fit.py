@@ -21,7 +21,8 @@ import numpy as np
 from .pairs import Pairs, compress
 
 #: draws x sets above which the pointwise log-likelihood and predictive groups are thinned
-_POINTWISE_BUDGET = 4_000_000
+_POINTWISE_BUDGET = 1_000_000
+_POINTWISE_MAX_SETS = 100_000
 
 
 @dataclass(frozen=True)
@@ -237,22 +238,30 @@ def _finish(tree, pairs, sampler, settings, mode, learned, k, hdi_prob, seed):
     diag = diagnostics(tree, ("theta", "weights") if learned else ("theta",))
     prob = assignment_probability(pairs, theta, w)
 
-    # pointwise groups, thinned so that draws x sets stays within budget
+    # pointwise groups (PSIS-LOO, predictive checks), thinned so that draws x sets stays
+    # within budget; beyond _POINTWISE_MAX_SETS sets they are left out (a note says so)
     n_sets = pairs.inverse.size
     chains, draws = theta.shape[:2]
-    keep = max(1, min(draws, _POINTWISE_BUDGET // max(1, chains * n_sets)))
-    step = int(np.ceil(draws / keep))
-    sel = slice(None, None, step)
-    coords = {"chain": np.arange(chains), "draw": np.arange(draws)[sel], "set": np.arange(n_sets)}
-    ll = pointwise_log_likelihood(pairs, theta[:, sel], w[:, sel])
-    rep = posterior_predictive_heads(pairs, theta[:, sel], w[:, sel], seed=seed)
-    tree["log_likelihood"] = xr.Dataset({"sets": (("chain", "draw", "set"), ll)}, coords=coords)
-    tree["posterior_predictive"] = xr.Dataset({"heads": (("chain", "draw", "set"), rep)},
-                                              coords=coords)
-    tree["observed_data"] = xr.Dataset({"heads": (("set",), pairs.heads[pairs.inverse])},
-                                       coords={"set": np.arange(n_sets)})
-    if step > 1:
-        tree["log_likelihood"].attrs["thinned_every"] = int(step)
+    if n_sets <= _POINTWISE_MAX_SETS:
+        keep = max(1, min(draws, _POINTWISE_BUDGET // max(1, chains * n_sets)))
+        step = int(np.ceil(draws / keep))
+        sel = slice(None, None, step)
+        coords = {"chain": np.arange(chains), "draw": np.arange(draws)[sel],
+                  "set": np.arange(n_sets)}
+        ll = pointwise_log_likelihood(pairs, theta[:, sel], w[:, sel])
+        rep = posterior_predictive_heads(pairs, theta[:, sel], w[:, sel], seed=seed)
+        tree["log_likelihood"] = xr.Dataset({"sets": (("chain", "draw", "set"), ll)},
+                                            coords=coords)
+        tree["posterior_predictive"] = xr.Dataset(
+            {"heads": (("chain", "draw", "set"), rep.astype(np.int32))}, coords=coords)
+        tree["observed_data"] = xr.Dataset({"heads": (("set",), pairs.heads[pairs.inverse])},
+                                           coords={"set": np.arange(n_sets)})
+        if step > 1:
+            tree["log_likelihood"].attrs["thinned_every"] = int(step)
+            tree["posterior_predictive"].attrs["thinned_every"] = int(step)
+    else:
+        tree["posterior"].attrs["pointwise_groups"] = (
+            f"left out: {n_sets} sets exceed {_POINTWISE_MAX_SETS} (per-set draws would not fit)")
     return {"sampler": sampler, "settings": settings, "tree": tree, "posterior": summary,
             "find_map": mode, "assignment_probability": prob, "diagnostics": diag,
             "warnings": tuple(diag["warnings"])}

@@ -34,21 +34,33 @@ def _save(fig, path):
     plt.close(fig)
 
 
-def _loglik(h, n, x0, x1, w):
-    """log-likelihood on a grid of (theta_0, theta_1): shape (len(x0), len(x1))."""
+def _pairs(r):
+    """Distinct (heads, tosses) pairs and their counts, as floats (figures work on pairs, so a
+    million sets cost what their few distinct pairs cost)."""
+    from bayes.pairs import compress
+
+    p = compress(r.data.heads, r.data.tosses)
+    return p.heads.astype(float), p.tosses.astype(float), p.count.astype(float)
+
+
+def _loglik(h, n, c, x0, x1, w):
+    """log-likelihood (up to the binomial coefficients) on a grid of (theta_0, theta_1):
+    shape (len(x0), len(x1)); pairs h, n with counts c."""
     t = n - h
+    out = np.zeros((x0.size, x1.size))
     l0 = xlogy(h[:, None], x0[None, :]) + xlog1py(t[:, None], -x0[None, :]) + np.log(w[0])
     l1 = xlogy(h[:, None], x1[None, :]) + xlog1py(t[:, None], -x1[None, :]) + np.log(w[1])
-    return logsumexp(np.stack(np.broadcast_arrays(l0[:, :, None], l1[:, None, :])), axis=0).sum(0)
+    for j in range(h.size):
+        out += c[j] * np.logaddexp(l0[j][:, None], l1[j][None, :])
+    return out
 
 
 def em_path(r, path):
-    h, n = r.data.heads.astype(float), r.data.tosses.astype(float)
+    h, n, c = _pairs(r)
     x = np.linspace(0.005, 0.995, 240)
-    ll = _loglik(h, n, x, x, np.asarray(r.ml.weights))
+    ll = _loglik(h, n, c, x, x, np.asarray(r.ml.weights))
     fig, ax = plt.subplots(figsize=(6.2, 5.4))
     top = ll.max()
-    levels = top - np.array([40, 20, 10, 6, 4, 3, 2, 1, 0.5, 0.0])[::-1][::-1]
     levels = np.sort(top - np.array([0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 40]))
     cs = ax.contour(x, x, ll.T, levels=levels, colors="0.45", linewidths=0.8)
     ax.clabel(cs, fmt=lambda v: f"{v - top:.1f}", fontsize=7)
@@ -155,7 +167,9 @@ def assignment(r, path):
         ax.set_xticks(idx, labels)
         ax.set(xlabel="set (heads/tosses)")
     else:
-        ax.scatter(em_p, post, s=6, alpha=0.5, color=COLORS["nuts"])
+        keep = np.unique(np.linspace(0, n - 1, min(n, 5000)).astype(int))
+        ax.scatter(em_p[keep], post[keep], s=6, alpha=0.5, color=COLORS["nuts"],
+                   label="sets" if keep.size == n else f"{keep.size} of {n} sets")
         ax.plot([0, 1], [0, 1], color="0.6", ls=":")
         ax.set(xlabel="EM responsibility (at ML)")
     ax.set(ylabel=f"P(set from coin {r.options.components - 1}, the high one)", ylim=(0, 1),
@@ -228,7 +242,7 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     """The log-likelihood in theta_coin with the other theta held at its current value, and EM's
     lower bound sum_i sum_k r_ik log(p(x_i, k | theta) / r_ik), which touches it at the current
     value; the bound's maximum is the M-step's new theta_coin."""
-    h, n = r.data.heads.astype(float), r.data.tosses.astype(float)
+    h, n, cnt = _pairs(r)
     t = n - h
     w = np.asarray(r.ml.weights)
     x = np.linspace(0.01, 0.99, 400)
@@ -248,14 +262,14 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
         lj_now = joint_logs(np.array([th[coin]]))[0]
         resp = np.exp(lj_now - logsumexp(lj_now, axis=1, keepdims=True))
         lj = joint_logs(x)
-        ll = logsumexp(lj, axis=2).sum(axis=1)
+        ll = logsumexp(lj, axis=2) @ cnt
         with np.errstate(divide="ignore", invalid="ignore"):
-            ent = -np.sum(np.where(resp > 0, resp * np.log(resp), 0.0))
-        lb = np.sum(resp[None] * lj, axis=(1, 2)) + ent
-        new = (resp[:, coin] @ h) / (resp[:, coin] @ n)
+            ent = -np.sum(cnt[:, None] * np.where(resp > 0, resp * np.log(resp), 0.0))
+        lb = np.sum(resp[None] * lj, axis=2) @ cnt + ent
+        new = (cnt * resp[:, coin]) @ h / ((cnt * resp[:, coin]) @ n)
         ax.plot(x, ll, color="k", lw=1.6, label=r"log-likelihood $\ell(\theta)$")
         ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label="EM lower bound")
-        cur = logsumexp(lj_now, axis=1).sum()
+        cur = logsumexp(lj_now, axis=1) @ cnt
         ax.plot(th[coin], cur, "o", color="k", ms=6, label="current value (they touch)")
         lb_new = np.interp(new, x, lb)
         ax.annotate("", xy=(new, lb_new), xytext=(th[coin], cur),

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import checks, figures, ladder, text, worked
+#: above this many sets, per-set arrays in summary.json are listed once per distinct pair
+PER_SET_LIMIT = 10_000
 
 
 class OutputError(ValueError):
@@ -90,22 +91,48 @@ def _clean(obj):
     return obj
 
 
+def per_set(values, data):
+    """A per-set array as a list, or, for more than PER_SET_LIMIT sets, once per distinct
+    (heads, tosses) pair (sets with the same pair have the same value): {"by_pair": {heads,
+    tosses, count, values}}."""
+    values = np.asarray(values)
+    if data.n_sets <= PER_SET_LIMIT:
+        return values.tolist()
+    key = data.heads.astype(np.int64) * (int(data.tosses.max()) + 1) + data.tosses
+    _, first, count = np.unique(key, return_index=True, return_counts=True)
+    return {"by_pair": {"heads": data.heads[first].tolist(), "tosses": data.tosses[first].tolist(),
+                        "count": count.tolist(), "values": values[first].tolist()}}
+
+
+def _fit_dict(fit, data):
+    d = fit.to_dict()
+    d["responsibilities"] = per_set(fit.responsibilities, data)
+    return d
+
+
 def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studies) -> dict:
     d = r.data
     nuts = r.nuts
+    small = d.n_sets <= PER_SET_LIMIT
+    for c in agreement:
+        for key in ("em", "posterior", "max_per_set"):
+            if key in c["quantities"] and not small:
+                c["quantities"][key] = per_set(c["quantities"][key], d)
     out = {
-        "data": {"name": d.name, "source": d.source, "heads": d.heads.tolist(),
-                 "tosses": d.tosses.tolist(), "n_sets": d.n_sets, "sha256": d.sha256,
-                 "labels": None if d.labels is None else list(d.labels)},
+        "data": {"name": d.name, "source": d.source, "n_sets": d.n_sets, "sha256": d.sha256,
+                 "heads": d.heads.tolist() if small else None,
+                 "tosses": d.tosses.tolist() if small else None,
+                 "pairs": None if small else per_set(np.stack([d.heads, d.tosses], 1), d)["by_pair"],
+                 "labels": None if d.labels is None or not small else list(d.labels)},
         "settings": r.options.to_dict(),
-        "em": {"ml": r.ml.to_dict(), "map": r.map.to_dict(), "vb": r.vb.to_dict()},
+        "em": {"ml": _fit_dict(r.ml, d), "map": _fit_dict(r.map, d), "vb": _fit_dict(r.vb, d)},
         "bayes": {"find_map": {"theta": nuts.find_map["theta"],
                                "weights": nuts.find_map["weights"],
                                "log_posterior": nuts.find_map["log_posterior"]},
                   "flat_prior_mode": {"theta": r.flat_mode["theta"],
                                       "weights": r.flat_mode["weights"]},
                   "posterior": nuts.posterior,
-                  "assignment_probability": nuts.assignment_probability,
+                  "assignment_probability": per_set(nuts.assignment_probability, d),
                   "diagnostics": nuts.diagnostics,
                   "gibbs": {"posterior": r.gibbs.posterior, "diagnostics": r.gibbs.diagnostics},
                   "sampler_settings": nuts.settings},
@@ -160,6 +187,8 @@ def html_page(markdown_text: str, folder: Path, title: str) -> str:
 def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=None) -> Path:
     """Build the whole report in a temporary folder, then move it into place atomically."""
     import time
+
+    from . import checks, figures, ladder, text, worked
 
     log = log or (lambda stage, seconds: None)
     check_target(out, force)

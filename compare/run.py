@@ -118,6 +118,30 @@ def known_label_fit(data) -> dict | None:
             "component_of_set": [order.index(v) for v in labels.tolist()]}
 
 
+def data_warnings(data, o: Options) -> list[str]:
+    """What makes this dataset degenerate for a K-coin mixture, one line each."""
+    from bayes.pairs import compress
+
+    pairs = compress(data.heads, data.tosses)
+    k, out = o.components, []
+    share = data.heads / data.tosses
+    if data.n_sets == 1:
+        out.append("only one set: it came from one coin, so the data say almost nothing about "
+                   "the other coin(s); their posteriors lean on the prior")
+    elif pairs.heads.size == 1:
+        out.append(f"all {data.n_sets} sets are identical ({data.heads[0]} heads of "
+                   f"{data.tosses[0]}): nothing tells the coins apart")
+    if k > pairs.heads.size and pairs.heads.size > 1:
+        out.append(f"{k} coins but only {pairs.heads.size} distinct (heads, tosses) pairs: the "
+                   "data cannot identify every coin")
+    if np.all(share == 1) or np.all(share == 0):
+        side = "heads" if share[0] == 1 else "tails"
+        out.append(f"every toss is {side}: maximum likelihood puts the coins at "
+                   f"{1 if side == 'heads' else 0} (the boundary), where it has no standard error "
+                   "and no Wald interval; only the prior keeps MAP and the posterior inside (0, 1)")
+    return out
+
+
 def exact_reference(data, o: Options, grid) -> dict | None:
     """The exact posterior summary: the grid for K = 2, the conjugate Beta for K = 1."""
     if grid is not None:
@@ -161,6 +185,7 @@ def run(data, options: Options, log=None) -> Run:
     r.map = em.fit(h, n, prior=o.prior, **emopts)
     r.vb = em.vb(h, n, prior=o.prior, **emopts)
     r.known = known_label_fit(data)
+    r.notes.extend(data_warnings(data, o))
     _stage(r, log, "em", t0)
 
     # The references (Gibbs, the grid) need no PyMC: a forked process computes them while this

@@ -59,7 +59,7 @@ def header(r, agreement) -> str:
     d, o = r.data, r.options
     w = "equal, fixed" if o.weights == "fixed" else f"learned, Dirichlet({o.dirichlet:g})"
     out = [f"# Which coin? EM and the full posterior on `{d.name}`\n",
-           f"{d.n_sets} sets, {int(d.tosses.sum())} tosses, {int(d.heads.sum())} heads "
+           f"{d.n_sets} set{'s' if d.n_sets != 1 else ''}, {int(d.tosses.sum())} tosses, {int(d.heads.sum())} heads "
            f"({d.heads.sum() / d.tosses.sum():.1%}); K = {o.components} coins with {w} weights; "
            f"Beta({o.prior[0]:g}, {o.prior[1]:g}) prior on every theta. Coins are numbered by "
            "their heads probability: coin 0 shows heads least often.\n"]
@@ -148,7 +148,8 @@ def worked_example(r, first, iters, figs) -> str:
     h0, t0 = first["heads"][0], first["tails"][0]
     p0 = first["probability"][0]
     out.append(
-        f"Set 1 ({h0} heads, {t0} tails): P({coins[0]}) = {p0[0]:.2f}, so coin {coins[0]} is credited "
+        (f"Set 1 ({h0} heads, {t0} tails)" if first["rows"] == "sets" else
+         f"Each of the {first['count'][0]} sets with {h0} heads and {t0} tails") + f": P({coins[0]}) = {p0[0]:.2f}, so coin {coins[0]} is credited "
         f"{p0[0]:.2f} x {h0} = {p0[0] * h0:.1f} heads and {p0[0] * t0:.1f} tails. After one "
         "iteration: " + ", ".join(f"theta_{c} = {first['total_heads'][j]:.1f} / "
                                   f"({first['total_heads'][j]:.1f} + {first['total_tails'][j]:.1f})"

@@ -17,21 +17,31 @@ def coin_names(k: int) -> list[str]:
     return [chr(ord("A") + i) for i in range(k)]
 
 
-def first_iteration(heads, tosses, init) -> dict:
+def first_iteration(heads, tosses, init, per_set_limit: int = 10_000) -> dict:
     """Per set: P(coin) under the starting thetas (equal weights), expected heads and tails
-    credited to each coin; totals; the new estimates."""
-    h = np.asarray(heads, float)
-    t = np.asarray(tosses, float) - h
+    credited to each coin; totals; the new estimates. Beyond ``per_set_limit`` sets the rows are
+    the distinct (heads, tosses) pairs, with a ``count`` of sets each (totals are over all sets).
+    """
+    heads, tosses = np.asarray(heads), np.asarray(tosses)
+    count = np.ones(heads.size)
+    if heads.size > per_set_limit:
+        key = heads.astype(np.int64) * (int(tosses.max()) + 1) + tosses
+        _, first, cnt = np.unique(key, return_index=True, return_counts=True)
+        heads, tosses, count = heads[first], tosses[first], cnt.astype(float)
+    h = heads.astype(float)
+    t = tosses.astype(float) - h
     th = np.asarray(init, float)
     lj = xlogy(h[:, None], th[None, :]) + xlog1py(t[:, None], -th[None, :])  # equal weights
-    p = np.exp(lj - logsumexp(lj, axis=1, keepdims=True))                    # (N, K)
+    p = np.exp(lj - logsumexp(lj, axis=1, keepdims=True))                    # (rows, K)
     eh, et = p * h[:, None], p * t[:, None]
-    new = eh.sum(0) / (eh.sum(0) + et.sum(0))
-    return {"coins": coin_names(th.size), "init": th.tolist(), "heads": h.astype(int).tolist(),
-            "tails": t.astype(int).tolist(), "probability": p.tolist(),
+    total_h, total_t = count @ eh, count @ et
+    return {"coins": coin_names(th.size), "init": th.tolist(), "rows": "sets" if
+            count.max() == 1 and heads.size <= per_set_limit else "distinct pairs",
+            "heads": h.astype(int).tolist(), "tails": t.astype(int).tolist(),
+            "count": count.astype(int).tolist(), "probability": p.tolist(),
             "expected_heads": eh.tolist(), "expected_tails": et.tolist(),
-            "total_heads": eh.sum(0).tolist(), "total_tails": et.sum(0).tolist(),
-            "new_theta": new.tolist()}
+            "total_heads": total_h.tolist(), "total_tails": total_t.tolist(),
+            "new_theta": (total_h / (total_h + total_t)).tolist()}
 
 
 def iterations(ml, init) -> dict:
