@@ -166,6 +166,8 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
                          chains=chains, seed=seed, target_accept=target_accept,
                          progress=progress, cores=cores)
         timings["sample"] = time.perf_counter() - t0
+        if not np.all(np.isfinite(tree["posterior"]["theta"].values)):
+            raise RuntimeError("the sampler returned incomplete draws (NaN): it was stopped early")
         if find_map:
             t0 = time.perf_counter()
             mode = posterior_mode(pairs, k, learned, a, b, dirichlet, init)

@@ -18,7 +18,9 @@ fix them at compile time only).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
 import threading
 import time
 
@@ -118,10 +120,14 @@ class CompiledMixture:
         compiled = self.compiled.with_data(
             **data_updates(pairs, self.components, self.learned, a, b, dirichlet))
         compiled = dataclasses.replace(compiled, initial_point_func=self.start_function(init))
-        return nutpie.sample(compiled, draws=draws, tune=tune, chains=chains,
-                             cores=cores or min(chains, 2), seed=seed,
-                             target_accept=target_accept, progress_bar=progress,
-                             save_warmup=False)
+        with _interrupt_guard() as interrupted:
+            tree = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains,
+                                 cores=cores or min(chains, 2), seed=seed,
+                                 target_accept=target_accept, progress_bar=progress,
+                                 save_warmup=False)
+        if interrupted():
+            raise KeyboardInterrupt
+        return tree
 
     def find_map(self, pairs: Pairs, *, a, b, dirichlet, init) -> dict:
         """The posterior mode in the original parameter space (no Jacobian), as ``pm.find_MAP``
@@ -176,6 +182,27 @@ class CompiledMixture:
         forward = pytensor.function([x], transform.forward(x))
         self._optimizer = {"loss": loss, "back": back, "start": start, "forward": forward}
         return self._optimizer
+
+
+@contextlib.contextmanager
+def _interrupt_guard():
+    """nutpie answers Ctrl-C by stopping early and returning the partial trace (unfilled draws
+    are NaN), so the interrupt would be lost. Record it, and let the caller raise it again."""
+    seen = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: bool(seen)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def compiled_mixture(pairs: Pairs | None, components: int, learned: bool,

@@ -105,7 +105,10 @@ def per_set(values, data):
 
 
 def _fit_dict(fit, data):
-    d = fit.to_dict()
+    import dataclasses
+
+    light = dataclasses.replace(fit, responsibilities=fit.responsibilities[:0])
+    d = light.to_dict()
     d["responsibilities"] = per_set(fit.responsibilities, data)
     return d
 
@@ -137,7 +140,9 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
                   "gibbs": {"posterior": r.gibbs.posterior, "diagnostics": r.gibbs.diagnostics},
                   "sampler_settings": nuts.settings},
         "reference": {"grid": None if r.grid is None else r.grid.to_dict(),
-                      "exact": r.exact, "known_labels": r.known},
+                      "exact": r.exact,
+                      "known_labels": None if r.known is None else
+                      {k: v for k, v in r.known.items() if small or k != "component_of_set"}},
         "agreement": agreement,
         "ladder": ladder_rows,
         "worked_example": {"first_iteration": first, "iterations": iters,

@@ -1,0 +1,137 @@
+"""python -m compare end to end: every promised file and key; same inputs, same summary."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = {"summary.json", "report.md", "report.html", "posterior.nc"}
+FIGURES = {"em_path", "objective", "marginals", "joint", "assignment", "prior_posterior",
+           "ladder", "bound"}
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rep") / "do-batzoglou"
+    env = dict(os.environ, MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, "-m", "compare", "--quick", "--out", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return out, proc
+
+
+def _nan_free(obj, path="summary"):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            _nan_free(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            _nan_free(v, f"{path}[{i}]")
+    elif isinstance(obj, float):
+        assert np.isfinite(obj), path
+
+
+def test_every_promised_file_and_key(quick_report):
+    out, proc = quick_report
+    names = {p.name for p in out.iterdir()}
+    assert FILES <= names and "figures" in names
+    assert {p.stem for p in (out / "figures").glob("*.png")} == FIGURES
+    for stage in ("load", "em", "compile", "sample", "reference", "figures", "report"):
+        assert any(line.startswith(stage) for line in proc.stderr.splitlines()), stage
+    assert proc.stdout.strip().endswith("report.html")
+
+    s = json.loads((out / "summary.json").read_text())
+    _nan_free(s)
+    assert {"name", "heads", "tosses", "sha256"} <= set(s["data"])
+    assert s["data"]["heads"] == [5, 9, 8, 4, 7]
+    assert {"seed", "prior", "components", "weights", "draws", "chains"} <= set(s["settings"])
+    fit_keys = {"theta", "weights", "log_likelihood", "log_posterior", "iterations", "converged",
+                "responsibilities", "std_error", "history"}
+    for m in ("ml", "map"):
+        assert fit_keys <= set(s["em"][m])
+        h = s["em"][m]["history"][0]
+        assert {"iteration", "theta", "weights", "objective"} <= set(h)
+    assert {"theta_alpha", "theta_beta", "elbo", "history"} <= set(s["em"]["vb"])
+    b = s["bayes"]
+    assert {"theta", "weights"} <= set(b["find_map"])
+    for var in ("theta", "weights"):
+        assert {"mean", "sd", "median", "mode", "hdi_low", "hdi_high", "hdi_prob",
+                "mcse_mean"} <= set(b["posterior"][var])
+    assert np.shape(b["assignment_probability"]) == (5, 2)
+    assert {"r_hat_max", "ess_bulk_min", "divergences", "chains", "draws"} <= set(b["diagnostics"])
+    assert s["reference"]["grid"]["theta"]["mean"]
+    assert s["reference"]["known_labels"]["theta"] == [0.45, 0.8]
+    for c in s["agreement"]:
+        assert {"check", "quantities", "difference", "tolerance", "agree", "explanation"} <= set(c)
+    assert len(s["agreement"]) >= 10
+    methods = {row["method"] for row in s["ladder"]}
+    assert {"EM (ML)", "EM (MAP)", "variational Bayes", "Gibbs", "NUTS", "exact"} <= methods
+    assert set(s["versions"]) >= {"python", "numpy", "scipy", "pymc", "pytensor", "arviz"}
+    assert set(s["timings"]) >= {"em", "compile", "sample", "reference", "figures", "report"}
+    assert set(s["files"]) == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+    # the paper's numbers, computed in the worked example
+    first = s["worked_example"]["first_iteration"]
+    assert round(first["probability"][0][0], 2) == 0.45
+    assert [round(v, 2) for v in first["new_theta"]] == [0.71, 0.58]
+    three = s["worked_example"]["first_step_three_ways"]
+    assert round(three["em"]["credited_heads"][0], 1) == 2.2
+
+
+def test_html_is_self_contained(quick_report):
+    out, _ = quick_report
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(FIGURES)
+    assert "http://" not in html and "https://" not in html
+    assert "<table>" in html
+
+
+def test_report_text_is_built_from_the_numbers(quick_report):
+    out, _ = quick_report
+    s = json.loads((out / "summary.json").read_text())
+    md = (out / "report.md").read_text()
+    assert f"{s['em']['ml']['theta'][1]:.4f}" in md
+    assert f"{s['bayes']['posterior']['theta']['mean'][0]:.4f}" in md
+    assert "the paper's 0.71 and 0.58" in md
+    for c in s["agreement"]:
+        assert c["explanation"] in md
+
+
+def test_same_inputs_same_summary(quick_report, tmp_path):
+    """Reproducibility: a second run (in this process) gives the same summary.json but timings."""
+    from compare.__main__ import main
+
+    out, _ = quick_report
+    again = tmp_path / "again"
+    assert main(["--quick", "--out", str(again)]) == 0
+    a = json.loads((out / "summary.json").read_text())
+    b = json.loads((again / "summary.json").read_text())
+    a.pop("timings"), b.pop("timings")
+    assert a == b
+
+
+def test_refresh_rules(quick_report, tmp_path):
+    """A previous report is refreshed; a folder with a foreign file is left alone."""
+    import shutil
+
+    from compare.report import OutputError, check_target, report_files
+
+    out, _ = quick_report
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    assert report_files(copy) is not None
+    check_target(copy, force=False)               # exactly a previous report: allowed
+    (copy / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="--force"):
+        check_target(copy, force=False)
+    check_target(copy, force=True)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError, match="not a folder"):
+        check_target(tmp_path / "file", force=True)
