@@ -126,9 +126,23 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"{prog}: interrupted; {out} left as it was\n")
         return 130
+    finally:
+        _clean_scratch(locals().get("r"), locals().get("sections", ()))
     log("total", time.perf_counter() - t_start)
     print(out / "report.html")
     return 0
+
+
+def _clean_scratch(r, sections):
+    """Remove the scratch folders of figures drawn ahead (by a worker or a study)."""
+    import shutil
+
+    paths = list(getattr(r, "early_figures", {}).values()) if r is not None else []
+    for sec in sections or ():
+        paths += list(sec.get("figures", {}).values())
+    for folder in {str(Path(p).parent) for p in paths}:
+        if Path(folder).name.startswith(("coinmix-figures-", "coinmix-studies-")):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

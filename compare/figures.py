@@ -311,7 +311,7 @@ def all_figures(r, folder, workers=None) -> dict[str, str]:
 
     global _JOB
     names = [n for n in PLAN if r.options.components == 2 or n not in TWO_COINS_ONLY]
-    workers = workers or min(len(names), os.cpu_count() or 1)
+    workers = workers or (1 if os.environ.get("COINMIX_SERIAL") else min(len(names), os.cpu_count() or 1))
     _JOB = (r, folder)
     try:
         if workers > 1 and "fork" in mp.get_all_start_methods():

@@ -241,7 +241,8 @@ def _start_reference(h, n, o):
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+    if ((os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods()
+            or os.environ.get("COINMIX_SERIAL")):
         return None
     import warnings
 
