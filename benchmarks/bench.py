@@ -104,8 +104,13 @@ def main():
     nuts = dict(draws=2500, tune=1000, chains=4, seed=1, cores=2)
     row("NUTS, 4 chains x (1000 + 2500), paper's 5 sets (compiled)",
         best(lambda: bayes.sample_draws(*paper, **nuts)))
-    row("NUTS, 4 chains x (1000 + 2500), 10^5 sets (compiled)",
-        best(lambda: bayes.sample_draws(hb, nb, **nuts)))
+    row("NUTS, 4 chains x (1000 + 2500), 10^5 sets, 5-15 tosses (compiled)",
+        best(lambda: bayes.sample_draws(hb, nb, **nuts)), f"{len(set(zip(hb, nb)))} distinct pairs")
+    rng = np.random.default_rng(3)
+    n10 = np.full(10**5, 10)
+    h10 = rng.binomial(n10, np.where(rng.random(10**5) < 0.5, 0.52, 0.80))
+    row("NUTS, 4 chains x (1000 + 2500), 10^5 sets of 10 tosses (compiled)",
+        best(lambda: bayes.sample_draws(h10, n10, **nuts)), f"{len(set(zip(h10, n10)))} distinct pairs")
 
     warm, out = subprocess_seconds(COMPILE)
     row("compile in a new process, warm disk cache", float(out), f"(process {warm:.1f} s)")
