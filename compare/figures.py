@@ -68,14 +68,17 @@ def em_path(r, path):
     for fit, key, label in ((r.ml, "ml", "EM, maximum likelihood"), (r.map, "map", "EM, MAP")):
         p = np.array([s.theta for s in fit.history])
         ax.plot(p[:, 0], p[:, 1], "-o", color=COLORS[key], ms=3, lw=1.2, label=label)
-        ax.plot(*p[-1], "*", color=COLORS[key], ms=13, mec="k", mew=0.5)
+        ax.plot(*p[-1], "*", color=COLORS[key], ms=13, mec="k", mew=0.5,
+                label=f"{'ML' if key == 'ml' else 'MAP'} estimate")
     ax.plot(*r.ml.history[0].theta, "s", color="k", ms=6, label="start")
+    ax.plot(r.ml.theta[1], r.ml.theta[0], "*", color="none", ms=13, mec=COLORS["ml"], mew=1,
+            label="mirror image of ML (coins swapped)")
     if r.known is not None and len(r.known["theta"]) == 2:
         ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label="labels known (ML)")
     ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
            xlabel=r"$\theta_0$ (the coin with fewer heads)",
            ylabel=r"$\theta_1$ (the coin with more heads)",
-           title="EM climbs the log-likelihood (contours: below the maximum)")
+           title="EM climbs the log-likelihood (contours: log-lik minus its maximum)")
     ax.legend(loc="lower right")
     _save(fig, path)
 
@@ -86,11 +89,12 @@ def objective(r, path):
                             (r.map, "map", "log-posterior (MAP)")):
         obj = np.array([s.objective for s in fit.history])
         it = np.arange(obj.size)
-        a1.plot(it, obj, "-o", ms=3, color=COLORS[key], label=label)
+        a1.plot(it, obj - obj[0], "-o", ms=3, color=COLORS[key], label=label)
         gap = obj[-1] - obj[:-1]
         keep = gap > 0
         a2.semilogy(it[:-1][keep], gap[keep], "-o", ms=3, color=COLORS[key], label=label)
-    a1.set(xlabel="iteration", ylabel="objective", title="Never downhill")
+    a1.set(xlabel="iteration", ylabel="objective - its starting value",
+           title="Never downhill (each objective from its own start)")
     a2.set(xlabel="iteration", ylabel="final value - value",
            title="Distance to the final value (log scale)")
     a1.legend()
@@ -99,7 +103,7 @@ def objective(r, path):
 
 
 def _density(draws, lo=0.0, hi=1.0):
-    kde = stats.gaussian_kde(draws[:: max(1, draws.size // 4000)])
+    kde = stats.gaussian_kde(draws[:: max(1, draws.size // 20000)])
     x = np.linspace(max(lo, draws.min() - 0.05), min(hi, draws.max() + 0.05), 300)
     return x, kde(x)
 
@@ -154,13 +158,13 @@ def joint(r, path):
 
 
 def assignment(r, path):
-    em_p = np.asarray(r.ml.responsibilities)[:, -1]
+    em_p = np.asarray(r.map.responsibilities)[:, -1]
     post = np.asarray(r.nuts.assignment_probability)[:, -1]
     n = em_p.size
     fig, ax = plt.subplots(figsize=(max(5.0, min(11, 0.5 * n + 3)), 3.6))
     if n <= 40:
         idx = np.arange(n)
-        ax.bar(idx - 0.2, em_p, 0.4, color=COLORS["ml"], label="EM responsibility (at ML)")
+        ax.bar(idx - 0.2, em_p, 0.4, color=COLORS["map"], label="EM-MAP responsibility")
         ax.bar(idx + 0.2, post, 0.4, color=COLORS["nuts"], label="posterior probability")
         labels = [f"{i + 1}\n{h}/{t}" for i, (h, t) in
                   enumerate(zip(r.data.heads, r.data.tosses))]
@@ -171,10 +175,10 @@ def assignment(r, path):
         ax.scatter(em_p[keep], post[keep], s=6, alpha=0.5, color=COLORS["nuts"],
                    label="sets" if keep.size == n else f"{keep.size} of {n} sets")
         ax.plot([0, 1], [0, 1], color="0.6", ls=":")
-        ax.set(xlabel="EM responsibility (at ML)")
-    ax.set(ylabel=f"P(set from coin {r.options.components - 1}, the high one)", ylim=(0, 1),
-           title="Which coin tossed each set?")
-    ax.legend(loc="upper left")
+        ax.set(xlabel="EM-MAP responsibility")
+    ax.set(ylabel=f"P(set from coin {r.options.components - 1}, the high one)", ylim=(0, 1.22),
+           yticks=np.linspace(0, 1, 6), title="Which coin tossed each set?")
+    ax.legend(loc="upper center", ncol=2)
     _save(fig, path)
 
 
@@ -242,9 +246,12 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     """The log-likelihood in theta_coin with the other theta held at its current value, and EM's
     lower bound sum_i sum_k r_ik log(p(x_i, k | theta) / r_ik), which touches it at the current
     value; the bound's maximum is the M-step's new theta_coin."""
+    from scipy.special import gammaln
+
     h, n, cnt = _pairs(r)
     t = n - h
     w = np.asarray(r.ml.weights)
+    const = cnt @ (gammaln(n + 1) - gammaln(h + 1) - gammaln(t + 1))   # log C(n, h): as in EM
     x = np.linspace(0.01, 0.99, 400)
     fig, axes = plt.subplots(1, len(iterations), figsize=(4.2 * len(iterations), 3.6),
                              sharey=True)
@@ -262,14 +269,14 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
         lj_now = joint_logs(np.array([th[coin]]))[0]
         resp = np.exp(lj_now - logsumexp(lj_now, axis=1, keepdims=True))
         lj = joint_logs(x)
-        ll = logsumexp(lj, axis=2) @ cnt
+        ll = logsumexp(lj, axis=2) @ cnt + const
         with np.errstate(divide="ignore", invalid="ignore"):
             ent = -np.sum(cnt[:, None] * np.where(resp > 0, resp * np.log(resp), 0.0))
-        lb = np.sum(resp[None] * lj, axis=2) @ cnt + ent
+        lb = np.sum(resp[None] * lj, axis=2) @ cnt + ent + const
         new = (cnt * resp[:, coin]) @ h / ((cnt * resp[:, coin]) @ n)
         ax.plot(x, ll, color="k", lw=1.6, label=r"log-likelihood $\ell(\theta)$")
         ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label="EM lower bound")
-        cur = logsumexp(lj_now, axis=1) @ cnt
+        cur = logsumexp(lj_now, axis=1) @ cnt + const
         ax.plot(th[coin], cur, "o", color="k", ms=6, label="current value (they touch)")
         lb_new = np.interp(new, x, lb)
         ax.annotate("", xy=(new, lb_new), xytext=(th[coin], cur),

@@ -192,26 +192,30 @@ def run(data, options: Options, log=None) -> Run:
     # one compiles and samples the PyMC model (two cores: ~1.5 s off the default run).
     pending = _start_reference(h, n, o)
 
-    from bayes import model as mixture
+    try:
+        from bayes import model as mixture
 
-    t0 = time.perf_counter()
-    learned = o.weights == "learned"
-    pairs = compress(h, n)
-    mixture.compiled_mixture(pairs, o.components, learned)
-    _stage(r, log, "compile", t0)
+        t0 = time.perf_counter()
+        learned = o.weights == "learned"
+        pairs = compress(h, n)
+        mixture.compiled_mixture(pairs, o.components, learned)
+        _stage(r, log, "compile", t0)
 
-    t0 = time.perf_counter()
-    init = None if o.em_init is None else np.sort(o.em_init)
-    r.nuts = bayes.fit(h, n, prior=o.prior, draws=o.draws, tune=o.tune, chains=o.chains,
-                       seed=o.seed, target_accept=o.target_accept, init=init,
-                       hdi_prob=o.hdi_prob, **common)
-    start = init if init is not None else default_init(pairs, o.components)
-    r.flat_mode = posterior_mode(
-        pairs, o.components, learned, np.ones(o.components), np.ones(o.components), 1.0, start)
-    _stage(r, log, "sample", t0)
+        t0 = time.perf_counter()
+        init = None if o.em_init is None else np.sort(o.em_init)
+        r.nuts = bayes.fit(h, n, prior=o.prior, draws=o.draws, tune=o.tune, chains=o.chains,
+                           seed=o.seed, target_accept=o.target_accept, init=init,
+                           hdi_prob=o.hdi_prob, **common)
+        start = init if init is not None else default_init(pairs, o.components)
+        r.flat_mode = posterior_mode(
+            pairs, o.components, learned, np.ones(o.components), np.ones(o.components), 1.0, start)
+        _stage(r, log, "sample", t0)
 
-    t0 = time.perf_counter()
-    r.gibbs, r.grid, seconds = _finish_reference(pending, h, n, o)
+        t0 = time.perf_counter()
+        r.gibbs, r.grid, seconds = _finish_reference(pending, h, n, o)
+    except BaseException:          # Ctrl-C or a failure: do not leave the worker behind
+        _abandon(pending)
+        raise
     r.exact = exact_reference(data, o, r.grid)
     if r.exact is None:
         r.notes.append(f"no exact posterior for K = {o.components} (the grid covers K = 2, the "
@@ -253,6 +257,14 @@ def _start_reference(h, n, o):
             return pool, pool.submit(reference, np.asarray(h), np.asarray(n), o)
     except OSError:
         return None
+
+
+def _abandon(pending):
+    if pending is not None:
+        pool, _ = pending
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _finish_reference(pending, h, n, o):

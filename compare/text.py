@@ -41,6 +41,7 @@ def report_markdown(r, agreement, rows, first, iters, three, figs, study_section
              ladder_section(r, rows, three, figs), posterior_section(r, figs),
              sets_section(r, figs), checks_section(agreement), takeaways(r, agreement)]
     parts += [s["markdown"] for s in study_sections]
+    parts.append(GLOSSARY)
     parts.append(reproduce(r))
     return _number_figures("\n".join(p for p in parts if p))
 
@@ -55,6 +56,25 @@ def _number_figures(md: str) -> str:
     return re.sub(r"Figure (\d+)\.", lambda m: f"Figure {order[m.group(1)]}.", md)
 
 
+def _naming(r) -> str:
+    """How the worked example's coin letters map onto the ordered coin numbers."""
+    init = r.options.em_init
+    if init is None:
+        return ""
+    from .worked import coin_names
+
+    names = coin_names(len(init))
+    final = {}
+    path = r.ml.history
+    # the coin started at init[j] ends as the component whose path starts there
+    for j, v in enumerate(init):
+        comp = int(np.argmin(np.abs(np.asarray(path[0].theta) - v)))
+        final[names[j]] = comp
+    return (" In the worked example the coins keep the paper's letters: "
+            + ", ".join(f"coin {ltr} (started at {v:g}) is coin {final[ltr]}"
+                        for ltr, v in zip(names, init)) + ".")
+
+
 def header(r, agreement) -> str:
     d, o = r.data, r.options
     w = "equal, fixed" if o.weights == "fixed" else f"learned, Dirichlet({o.dirichlet:g})"
@@ -62,7 +82,7 @@ def header(r, agreement) -> str:
            f"{d.n_sets} set{'s' if d.n_sets != 1 else ''}, {int(d.tosses.sum())} tosses, {int(d.heads.sum())} heads "
            f"({d.heads.sum() / d.tosses.sum():.1%}); K = {o.components} coins with {w} weights; "
            f"Beta({o.prior[0]:g}, {o.prior[1]:g}) prior on every theta. Coins are numbered by "
-           "their heads probability: coin 0 shows heads least often.\n"]
+           "their heads probability: coin 0 shows heads least often." + _naming(r) + "\n"]
     from .report import warnings_of
 
     warns = warnings_of(r)
@@ -145,6 +165,7 @@ def worked_example(r, first, iters, figs) -> str:
             tot += [f"**{first['total_heads'][j]:.1f}**", f"**{first['total_tails'][j]:.1f}**"]
         rows.append(tot)
         out.append(_table(header, rows))
+        out.append("(Entries are rounded; totals and new estimates use the unrounded values.)\n")
     h0, t0 = first["heads"][0], first["tails"][0]
     p0 = first["probability"][0]
     out.append(
@@ -174,8 +195,8 @@ def worked_example(r, first, iters, figs) -> str:
     fin = rows_it[-1]["theta"]
     out.append(f"EM {'converged' if iters['converged'] else 'stopped without converging'} after "
                f"{iters['iterations']} iterations at " + ", ".join(f"theta_{c} = {v:.4f}" for c, v in zip(coins, fin))
-               + (" (the paper: 0.7968 and 0.5196)" if is_paper(r) else "") + ". The "
-               "log-likelihood rose at every step, as EM guarantees.\n")
+               + ". The log-likelihood rose at every step, as EM guarantees (converged: the "
+               f"change fell below {r.options.tol:g} x |log-likelihood|).\n")
     if r.known is not None:
         kn = r.known
         out.append("With the coins known, no EM is needed: " + ", ".join(
@@ -271,9 +292,11 @@ def ladder_section(r, rows, three, figs) -> str:
         out.append(
             f"VB starts from Beta factors with means {vec(three['init'], lambda v: f'{v:g}')}: "
             + ", ".join(f"q(theta_{ci}) = Beta({a:.1f}, {b:.1f})" for ci, a, b in zip(c, vb["alpha"], vb["beta"]))
-            + " (strength a + b + tosses per coin). Its weights use exp(h E[log theta] + t "
-            "E[log(1 - theta)]) instead of theta^h (1 - theta)^t, which penalises the uncertain "
-            f"coin a little: {vb['probability'][0]:.3f} instead of EM's {e['probability'][0]:.3f}.\n")
+            + f" (strength a + b + the tosses per coin, {r.data.tosses.sum()} / {len(c)}). Its weights "
+            "use exp(h E[log theta] + t E[log(1 - theta)]) in place of theta^h (1 - theta)^t; by "
+            "Jensen's inequality E[log theta] < log E[theta], by an amount set by each Beta factor, "
+            f"so the weight for coin {c[0]} moves from EM's {e['probability'][0]:.3f} to "
+            f"{vb['probability'][0]:.3f}.\n")
     return "\n".join(out)
 
 
@@ -283,16 +306,24 @@ def posterior_section(r, figs) -> str:
 
     skew = _skewness(r.nuts)
     out = ["## The posterior\n"]
+    from .checks import marginal_modes
+
+    peak, src = marginal_modes(r)
     for i in range(r.options.components):
-        gap = post["mean"][i] - r.map.theta[i]
+        gap = post["mean"][i] - peak[i]
         out.append(f"- theta[{i}]: posterior mean {post['mean'][i]:.4f}, median {post['median'][i]:.4f}, "
-                   f"mode (MAP) {r.map.theta[i]:.4f}; skewness {skew[i]:+.2f}, so the mean lies "
-                   f"{abs(gap):.4f} {'below' if gap < 0 else 'above'} the mode.")
+                   f"peak of its own curve {peak[i]:.4f} ({src}); skewness {skew[i]:+.2f}, so the "
+                   f"mean lies {abs(gap):.4f} {'below' if gap < 0 else 'above'} that peak. MAP "
+                   f"({r.map.theta[i]:.4f}) is the peak of the joint posterior of all thetas, "
+                   "which need not coincide with the peaks of the single-coin curves.")
+    th = r.nuts.theta_draws
+    ordered = int(np.sum(np.all(np.diff(th, axis=-1) > 0, axis=-1)))
+    out.append(f"- Ordering: theta_0 < ... < theta_{th.shape[-1] - 1} holds in {ordered:,} of "
+               f"{th.shape[0] * th.shape[1]:,} draws, so no draw has swapped labels.")
     out.append("")
     caps = {"marginals": "Figure 3. Marginal posteriors: NUTS draws (histogram), the exact density "
                          "(line), EM-ML, EM-MAP, the posterior mean and the HDI.",
-            "joint": "Figure 4. The joint posterior: the coins' biases are correlated, because a "
-                     "set given to one coin is taken from the other.",
+            "joint": _joint_caption(r),
             "prior_posterior": "Figure 6. Prior and posterior. Ordering the coins turns the same "
                                "Beta prior into different priors per coin (the smallest and the "
                                "largest of the draws), which is what the ordered model uses."}
@@ -302,13 +333,24 @@ def posterior_section(r, figs) -> str:
     return "\n".join(out)
 
 
+def _joint_caption(r) -> str:
+    th = r.nuts.theta_draws.reshape(-1, r.nuts.theta_draws.shape[-1])
+    if th.shape[1] != 2:
+        return "Figure 4. The joint posterior."
+    corr = float(np.corrcoef(th[:, 0], th[:, 1])[0, 1])
+    return (f"Figure 4. The joint posterior of the two coins: all of it lies above the diagonal "
+            f"(the ordering theta_0 < theta_1), and the coins' correlation is {corr:+.2f}.")
+
+
 def sets_section(r, figs) -> str:
-    em_r = np.asarray(r.ml.responsibilities)
+    em_r = np.asarray(r.map.responsibilities)
     post = np.asarray(r.nuts.assignment_probability)
     k = r.options.components
-    out = ["## Which coin tossed each set?\n"]
+    out = ["## Which coin tossed each set?\n",
+           "EM-MAP's responsibilities (at the posterior mode) beside the posterior probabilities "
+           "(the same formula averaged over the posterior draws); both use the same prior.\n"]
     if r.data.n_sets <= 30:
-        header = ["set", "heads / tosses"] + [f"EM P(coin {j})" for j in range(k)] + \
+        header = ["set", "heads / tosses"] + [f"EM-MAP P(coin {j})" for j in range(k)] + \
                  [f"posterior P(coin {j})" for j in range(k)]
         if r.data.labels is not None:
             header.append("known coin")
@@ -322,14 +364,40 @@ def sets_section(r, figs) -> str:
         out.append(_table(header, rows))
     sharp_em = np.mean(np.max(em_r, axis=1))
     sharp_post = np.mean(np.max(post, axis=1))
-    out.append(f"On average EM gives the most likely coin probability {sharp_em:.2f}, the posterior "
-               f"{sharp_post:.2f}: " + ("the posterior is less certain, because it also doubts the "
-                                        "coins' biases." if sharp_post < sharp_em else
-                                        "the posterior is at least as certain here.") + "\n")
+    out.append(f"On average EM-MAP gives the most likely coin probability {sharp_em:.2f}, the "
+               f"posterior {sharp_post:.2f}: " + ("the posterior is less certain, because it also "
+                                                  "averages over its doubt about the coins' biases."
+                                                  if sharp_post < sharp_em else
+                                                  "the posterior is at least as certain here.") + "\n")
+    out.append(predictive_check(r))
     if "assignment" in figs:
-        cap = "Figure 5. EM responsibilities (at the ML point) vs posterior assignment probabilities."
+        cap = "Figure 5. EM-MAP responsibilities vs posterior assignment probabilities."
         out.append(f"![{cap}](figures/{figs['assignment']})\n\n*{cap}*\n")
     return "\n".join(out)
+
+
+def predictive_check(r) -> str:
+    """Posterior predictive check: would the model produce data like these?"""
+    tree = r.nuts.tree
+    if "posterior_predictive" not in tree.children:
+        return ("Posterior predictive check: skipped (too many sets to keep replicated data for "
+                "each).\n")
+    rep = np.asarray(tree["posterior_predictive"]["heads"].values, float)
+    rep = rep.reshape(-1, rep.shape[-1])                          # (draws, sets)
+    h, n = r.data.heads.astype(float), r.data.tosses.astype(float)
+    lo, hi = np.quantile(rep, [0.03, 0.97], axis=0)
+    inside = int(np.sum((h >= lo) & (h <= hi)))
+    spread_obs = np.var(h / n)
+    spread_rep = np.var(rep / n, axis=1)
+    p = float(np.mean(spread_rep >= spread_obs))
+    return (f"**Posterior predictive check.** Replicating the data from posterior draws, "
+            f"{inside} of {r.data.n_sets} sets fall inside their 94% predictive interval of heads. "
+            f"The spread of the heads proportions across sets (variance {spread_obs:.4f}) is "
+            f"exceeded by {p:.0%} of the replicates (posterior predictive p-value "
+            f"{p:.2f}); " + ("values near 0 or 1 would say the model cannot produce data like "
+                             "these; this one does not." if 0.05 <= p <= 0.95 else
+                             "this extreme value says the model rarely produces data this "
+                             + ("spread out" if p < 0.05 else "uniform") + ".") + "\n")
 
 
 def checks_section(agreement) -> str:
@@ -379,3 +447,26 @@ def reproduce(r) -> str:
             f"`{cmd}` (seed {o.seed}; {o.chains} chains x {o.draws} draws after {o.tune} warm-up, "
             f"target_accept {o.target_accept}). Data sha256 `{r.data.sha256[:16]}…`. "
             + ", ".join(f"{k} {val}" for k, val in v.items()) + f". Stage times: {t}.\n")
+
+
+GLOSSARY = """## Terms
+
+- **ML / MAP**: the parameter values that maximise the likelihood / the posterior density. MAP is
+  computed in the coins' own probabilities (no Jacobian), so it is the same number EM-MAP gives.
+- **HDI**: highest-density interval, the narrowest interval holding 94% of the posterior (94% is
+  ArviZ's convention, chosen to avoid suggesting a 95% test).
+- **Wald / Laplace interval**: estimate +/- 1.88 standard errors, from the curvature of the
+  log-likelihood at ML (Wald) or of the log-posterior at MAP (Laplace): a Gaussian approximation.
+- **MCSE**: Monte Carlo standard error of a posterior mean, the error due to using finitely many
+  draws. **ESS**: effective sample size, how many independent draws the correlated chain is worth.
+  **R-hat**: compares chains; above 1.01 they have not settled on the same distribution.
+- **Divergence**: a NUTS step that failed numerically; any divergence casts doubt on the draws.
+- **Exact**: the posterior computed by quadrature on a fine grid (error below 1e-5 on the
+  paper's data, checked against adaptive quadrature), the referee for the samplers.
+- **Prior strength** (prior study): s = a + b - 2 for Beta(a, b) = Beta(1 + s m, 1 + s (1 - m)),
+  m the prior mean; s = 0 is flat.
+- **Gibbs labels**: the sampler draws unordered coins and sorts each draw by theta, which gives
+  the ordered model's posterior exactly because the prior is the same for every coin.
+- **Checks with tolerance 0 or n/a** (inside an HDI, diagnostics, known labels) test a condition,
+  not a difference.
+"""

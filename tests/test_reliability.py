@@ -219,8 +219,11 @@ def test_ctrl_c_during_sampling_leaves_the_previous_report(tmp_path):
             time.sleep(0.5)
             break
     proc.send_signal(signal.SIGINT)
-    rest = proc.stderr.read()
-    assert proc.wait(timeout=120) == 130, rest
+    try:
+        _, rest = proc.communicate(timeout=120)   # EOF only once every child has let go too
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, rest
     assert "interrupted" in rest and "Traceback" not in rest
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
