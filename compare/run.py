@@ -228,6 +228,13 @@ def run(data, options: Options, log=None) -> Run:
 
 def reference(h, n, o: Options):
     """(Gibbs BayesResult, GridPosterior or None, seconds): the PyMC-free rungs."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):     # one core each: this worker, and the compile beside it
+        return _reference(h, n, o)
+
+
+def _reference(h, n, o: Options):
     t0 = time.perf_counter()
     init = None if o.em_init is None else np.sort(o.em_init)
     gibbs = bayes.fit(h, n, components=o.components, weights=o.weights, dirichlet=o.dirichlet,

@@ -128,6 +128,12 @@ def test_refresh_rules(quick_report, tmp_path):
     shutil.copytree(out, copy)
     assert report_files(copy) is not None
     check_target(copy, force=False)               # exactly a previous report: allowed
+    from compare.__main__ import main
+
+    old_html = (copy / "report.html").stat().st_mtime_ns
+    assert main(["--quick", "--out", str(copy)]) == 0   # refreshed in place, no --force
+    assert (copy / "report.html").stat().st_mtime_ns != old_html
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]   # no leftovers beside it
     (copy / "notes.txt").write_text("mine")
     with pytest.raises(OutputError, match="--force"):
         check_target(copy, force=False)
