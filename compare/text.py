@@ -318,7 +318,9 @@ def posterior_section(r, figs) -> str:
                    "which need not coincide with the peaks of the single-coin curves.")
     th = r.nuts.theta_draws
     ordered = int(np.sum(np.all(np.diff(th, axis=-1) > 0, axis=-1)))
-    out.append(f"- Ordering: theta_0 < ... < theta_{th.shape[-1] - 1} holds in {ordered:,} of "
+    chain = " < ".join(f"theta_{i}" for i in range(th.shape[-1])) if th.shape[-1] <= 3 else \
+        f"theta_0 < ... < theta_{th.shape[-1] - 1}"
+    out.append(f"- Ordering: {chain} holds in {ordered:,} of "
                f"{th.shape[0] * th.shape[1]:,} draws, so no draw has swapped labels.")
     out.append("")
     caps = {"marginals": "Figure 3. Marginal posteriors: NUTS draws (histogram), the exact density "

@@ -227,3 +227,18 @@ def test_ctrl_c_during_sampling_leaves_the_previous_report(tmp_path):
     assert "interrupted" in rest and "Traceback" not in rest
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+@pytest.mark.slow
+def test_sampler_trouble_is_at_the_top(tmp_path):
+    """Too few draws: the failed diagnostics open the report, and summary.json says so too."""
+    from compare.__main__ import main
+
+    out = tmp_path / "rep"
+    assert main(["--draws", "40", "--tune", "20", "--chains", "2", "--out", str(out)]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert any(w.startswith("sampler: bulk ESS below 400") for w in s["warnings"])
+    head = (out / "report.md").read_text().split("## In short")[0]
+    assert "Read this first" in head and "bulk ESS below 400" in head
+    check = next(c for c in s["agreement"] if c["check"] == "NUTS sampler diagnostics")
+    assert check["agree"] is False
