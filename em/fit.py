@@ -231,6 +231,20 @@ def _run_one(pairs, theta, weights, a, b, dirichlet, learned, max_iter, tol):
     return theta, weights, history, converged
 
 
+def check_loop_options(components, weights, max_iter, tol, restarts) -> None:
+    """The options EM and VB share; ValueError naming the offending value."""
+    if not isinstance(components, (int, np.integer)) or components < 1:
+        raise ValueError(f"components must be a positive integer, got {components!r}")
+    if weights not in ("fixed", "learned"):
+        raise ValueError(f"weights must be 'fixed' or 'learned', got {weights!r}")
+    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 0):
+        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
+    if not (np.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be >= 0, got {tol!r}")
+    if not (isinstance(restarts, (int, np.integer)) and restarts >= 0):
+        raise ValueError(f"restarts must be a non-negative integer, got {restarts!r}")
+
+
 def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=None,
         dirichlet: float = 1.0, init=None, max_iter: int = 1000, tol: float = 1e-12,
         restarts: int = 4, seed: int | None = 0) -> EMResult:
@@ -252,16 +266,7 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=Non
         final objective wins, ties going to ``init``
     seed : seed for the random starts
     """
-    if not isinstance(components, (int, np.integer)) or components < 1:
-        raise ValueError(f"components must be a positive integer, got {components!r}")
-    if weights not in ("fixed", "learned"):
-        raise ValueError(f"weights must be 'fixed' or 'learned', got {weights!r}")
-    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 0):
-        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
-    if not (np.isfinite(tol) and tol >= 0):
-        raise ValueError(f"tol must be >= 0, got {tol!r}")
-    if not (isinstance(restarts, (int, np.integer)) and restarts >= 0):
-        raise ValueError(f"restarts must be a non-negative integer, got {restarts!r}")
+    check_loop_options(components, weights, max_iter, tol, restarts)
     learned = weights == "learned"
     ab = parse_prior(prior, components)
     a, b = ab if ab is not None else (None, None)

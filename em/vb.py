@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import betaln, digamma, gammaln, logsumexp
 
-from .fit import check_init, default_init
+from .fit import check_init, check_loop_options, default_init
 from .pairs import Pairs, compress
 
 
@@ -196,10 +196,7 @@ def vb(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(1.0
     (default Beta(1, 1)); ``dirichlet`` > 0 is the symmetric Dirichlet on learned weights;
     ``init`` gives the means of the starting Beta factors. Restarts keep the best ELBO.
     """
-    if not isinstance(components, (int, np.integer)) or components < 1:
-        raise ValueError(f"components must be a positive integer, got {components!r}")
-    if weights not in ("fixed", "learned"):
-        raise ValueError(f"weights must be 'fixed' or 'learned', got {weights!r}")
+    check_loop_options(components, weights, max_iter, tol, restarts)
     arr = np.asarray(prior, dtype=float)
     if arr.shape == (2,):
         arr = np.tile(arr, (components, 1))
@@ -207,12 +204,6 @@ def vb(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(1.0
         raise ValueError(f"prior must be (a, b) with a, b > 0 or {components} such pairs, got {prior!r}")
     if not (np.isfinite(dirichlet) and dirichlet > 0):
         raise ValueError(f"dirichlet must be > 0, got {dirichlet!r}")
-    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 0):
-        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
-    if not (np.isfinite(tol) and tol >= 0):
-        raise ValueError(f"tol must be >= 0, got {tol!r}")
-    if not (isinstance(restarts, (int, np.integer)) and restarts >= 0):
-        raise ValueError(f"restarts must be a non-negative integer, got {restarts!r}")
     a, b = arr[:, 0].copy(), arr[:, 1].copy()
     learned = weights == "learned"
     pairs = compress(heads, tosses)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import assert_nan_free
 
 pytestmark = pytest.mark.slow
 
@@ -27,17 +28,6 @@ def quick_report(tmp_path_factory):
     return out, proc
 
 
-def _nan_free(obj, path="summary"):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            _nan_free(v, f"{path}.{k}")
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            _nan_free(v, f"{path}[{i}]")
-    elif isinstance(obj, float):
-        assert np.isfinite(obj), path
-
-
 def test_every_promised_file_and_key(quick_report):
     out, proc = quick_report
     names = {p.name for p in out.iterdir()}
@@ -48,7 +38,7 @@ def test_every_promised_file_and_key(quick_report):
     assert proc.stdout.strip().endswith("report.html")
 
     s = json.loads((out / "summary.json").read_text())
-    _nan_free(s)
+    assert_nan_free(s)
     assert {"name", "heads", "tosses", "sha256"} <= set(s["data"])
     assert s["data"]["heads"] == [5, 9, 8, 4, 7]
     assert {"seed", "prior", "components", "weights", "draws", "chains"} <= set(s["settings"])

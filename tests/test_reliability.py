@@ -6,7 +6,6 @@ names the problem (and file:line where there is one), no traceback, nothing crea
 """
 
 import json
-import math
 import os
 import shutil
 import signal
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import assert_nan_free
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,17 +144,6 @@ def test_catalogue_of_bad_input(tmp_path):
     assert not problems, "\n".join(problems)
 
 
-def _nan_free(obj, path="summary"):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            _nan_free(v, f"{path}.{k}")
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            _nan_free(v, f"{path}[{i}]")
-    elif isinstance(obj, float):
-        assert math.isfinite(obj), path
-
-
 DEGENERATE = [
     ("one", "heads,tosses\n7,10\n", [], "only one set"),
     ("allheads", "heads,tosses\n10,10\n5,5\n8,8\n", [], "every toss is heads"),
@@ -175,7 +164,7 @@ def test_degenerate_data_gives_a_valid_report(tmp_path, name, text, extra, warni
     assert main(["--data", str(src), "--quick", "--draws", "300", "--tune", "300",
                  "--out", str(out), *extra]) == 0
     s = json.loads((out / "summary.json").read_text())
-    _nan_free(s)
+    assert_nan_free(s)
     assert any(warning in n for n in s["notes"] + s["warnings"])
     md = (out / "report.md").read_text()
     head = md.split("## In short")[0]
@@ -195,7 +184,7 @@ def test_a_million_sets(tmp_path):
     assert main(["--data", str(src), "--quick", "--draws", "300", "--tune", "300",
                  "--out", str(out)]) == 0
     s = json.loads((out / "summary.json").read_text())
-    _nan_free(s)
+    assert_nan_free(s)
     assert s["data"]["n_sets"] == 10**6
     assert sum(s["data"]["pairs"]["count"]) == 10**6
     assert (out / "summary.json").stat().st_size < 5_000_000
