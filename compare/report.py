@@ -98,10 +98,12 @@ def per_set(values, data):
     values = np.asarray(values)
     if data.n_sets <= PER_SET_LIMIT:
         return values.tolist()
-    key = data.heads.astype(np.int64) * (int(data.tosses.max()) + 1) + data.tosses
-    _, first, count = np.unique(key, return_index=True, return_counts=True)
-    return {"by_pair": {"heads": data.heads[first].tolist(), "tosses": data.tosses[first].tolist(),
-                        "count": count.tolist(), "values": values[first].tolist()}}
+    from bayes.pairs import compress
+
+    p = compress(data.heads, data.tosses)
+    first = np.unique(p.inverse, return_index=True)[1]       # a set showing each pair
+    return {"by_pair": {"heads": p.heads.tolist(), "tosses": p.tosses.tolist(),
+                        "count": p.count.tolist(), "values": values[first].tolist()}}
 
 
 def _fit_dict(fit, data):

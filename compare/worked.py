@@ -25,9 +25,10 @@ def first_iteration(heads, tosses, init, per_set_limit: int = 10_000) -> dict:
     heads, tosses = np.asarray(heads), np.asarray(tosses)
     count = np.ones(heads.size)
     if heads.size > per_set_limit:
-        key = heads.astype(np.int64) * (int(tosses.max()) + 1) + tosses
-        _, first, cnt = np.unique(key, return_index=True, return_counts=True)
-        heads, tosses, count = heads[first], tosses[first], cnt.astype(float)
+        from bayes.pairs import compress
+
+        p = compress(heads, tosses)
+        heads, tosses, count = p.heads, p.tosses, p.count.astype(float)
     h = heads.astype(float)
     t = tosses.astype(float) - h
     th = np.asarray(init, float)

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import datasets
 from hypothesis import given, settings, strategies as st
 from scipy.special import gammaln, logsumexp
 from scipy.stats import binom
@@ -206,14 +207,6 @@ def test_bad_options_rejected_clearly(kw, words):
 
 
 # ---------------------------------------------------------------- monotone objective
-
-@st.composite
-def datasets(draw):
-    n_sets = draw(st.integers(1, 8))
-    tosses = draw(st.lists(st.integers(1, 15), min_size=n_sets, max_size=n_sets))
-    heads = [draw(st.integers(0, t)) for t in tosses]
-    return np.array(heads), np.array(tosses)
-
 
 @settings(max_examples=150, deadline=None)
 @given(data=datasets(), k=st.integers(1, 3), learned=st.booleans(),

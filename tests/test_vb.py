@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import datasets
 from hypothesis import given, settings, strategies as st
 from scipy.special import betaln, digamma, gammaln, logsumexp
 
@@ -28,14 +29,6 @@ def test_one_coin_is_exact(a, b):
     assert r.theta_alpha[0] == pytest.approx(a + heads.sum(), abs=1e-12)
     assert r.theta_beta[0] == pytest.approx(b + (tosses - heads).sum(), abs=1e-12)
     assert r.elbo == pytest.approx(log_evidence_one_coin(heads, tosses, a, b), abs=1e-10)
-
-
-@st.composite
-def datasets(draw):
-    n_sets = draw(st.integers(1, 8))
-    tosses = draw(st.lists(st.integers(1, 15), min_size=n_sets, max_size=n_sets))
-    heads = [draw(st.integers(0, t)) for t in tosses]
-    return np.array(heads), np.array(tosses)
 
 
 @settings(max_examples=120, deadline=None)
