@@ -28,6 +28,8 @@ from .pairs import Pairs, compress
 
 #: Two starting thetas closer than this are treated as identical (a symmetric fixed point).
 MIN_INIT_GAP = 1e-6
+_BELOW_ONE = np.nextafter(1.0, 0.0)
+_TINY = np.finfo(float).tiny
 
 
 @dataclass(frozen=True)
@@ -131,11 +133,15 @@ def m_step(pairs: Pairs, resp: np.ndarray, theta_old: np.ndarray, weights_old: n
     """
     cr = resp * pairs.count[:, None]
     heads_k = cr.T @ pairs.heads
-    tosses_k = cr.T @ pairs.tosses
-    num = heads_k + a - 1.0
-    den = tosses_k + a + b - 2.0
+    tails_k = cr.T @ (pairs.tosses - pairs.heads)
+    # credited heads + (a - 1) over that plus credited tails + (b - 1): each prior term is added
+    # to its own count, so a tiny a - 1 or b - 1 is not lost in the rounding of a + b - 2
+    num = heads_k + (a - 1.0)
+    den = num + (tails_k + (b - 1.0))
     theta = np.where(den > 0, num / np.where(den > 0, den, 1.0), theta_old)
-    theta = np.clip(theta, 0.0, 1.0)
+    # with b > 1 the mode is below 1 even when 1 - theta underflows to 0 in floating point:
+    # keep it one ulp inside, where the log-prior is finite (likewise at 0 with a > 1)
+    theta = np.clip(theta, np.where(a > 1.0, _TINY, 0.0), np.where(b > 1.0, _BELOW_ONE, 1.0))
     if not learned:
         return theta, weights_old
     sets_k = cr.sum(axis=0) + dirichlet - 1.0

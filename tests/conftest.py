@@ -8,8 +8,16 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Hypothesis: by default every run draws the same examples and stores none (no .hypothesis/
+# database), so a run can fail only for reasons that are in the commit. HYPOTHESIS_PROFILE=explore
+# searches afresh each run and remembers failures, for hunting bugs locally.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PAPER_HEADS = np.array([5, 9, 8, 4, 7])
 PAPER_TOSSES = np.full(5, 10)

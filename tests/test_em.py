@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from helpers import datasets
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from scipy.special import gammaln, logsumexp
 from scipy.stats import binom
 
@@ -212,6 +212,9 @@ def test_bad_options_rejected_clearly(kw, words):
 @given(data=datasets(), k=st.integers(1, 3), learned=st.booleans(),
        prior=st.one_of(st.none(), st.tuples(st.floats(1, 20), st.floats(1, 20))),
        alpha=st.floats(1, 10), seed=st.integers(0, 2**16))
+# once failed: b - 1 = 2e-16 was lost in a + b - 2, MAP went to theta = 1.0 and log(1 - theta) = -inf
+@example(data=(np.array([1]), np.array([1])), k=1, learned=False, prior=(1.0, 1.0000000000000002),
+         alpha=1.0, seed=0)
 def test_objective_never_decreases(data, k, learned, prior, alpha, seed):
     heads, tosses = data
     init = np.sort(np.random.default_rng(seed).uniform(0.05, 0.95, k))
