@@ -4,6 +4,7 @@ an exact grid posterior as referee. Imports nothing else of this project.
 Importing ``bayes`` is cheap: PyMC is imported only when a NUTS fit or a posterior mode is asked for.
 """
 
-from .fit import BayesResult, Draws, check_options, fit, sample_draws
+from .fit import BayesResult, Draws, fit, sample_draws
+from .options import check_options
 
 __all__ = ["BayesResult", "Draws", "check_options", "fit", "sample_draws"]

@@ -1,15 +1,15 @@
 """``python -m bayes``: the posterior of the coin mixture, by NUTS (PyMC + nutpie) or Gibbs.
 
 Every flag and the data are checked before PyMC is imported, so bad input fails at once. Like
-``python -m em``, this front end borrows compare.cli and compare.data (the project's data
-formats and one-line error convention); the engine itself imports nothing of ours.
+``python -m em``, this front end uses coindata (the data formats and the one-line error
+convention the three front ends share); the engine itself imports nothing of ours.
 """
 
 from __future__ import annotations
 
 import sys
 
-from compare.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_int,
+from coindata.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_int,
                          positive_int, probabilities, unit_interval)
 
 

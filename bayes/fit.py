@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .pairs import Pairs, compress
+from .options import check_options, sampler_init
 
 #: draws x sets above which the pointwise log-likelihood and predictive groups are thinned
 _POINTWISE_BUDGET = 1_000_000
@@ -71,56 +71,6 @@ class BayesResult:
                 "timings": self.timings}
 
 
-def _prior(prior, k):
-    p = np.asarray(prior, dtype=float)
-    if p.shape == (2,):
-        p = np.tile(p, (k, 1))
-    if p.shape != (k, 2) or not np.all(np.isfinite(p)) or not np.all(p > 0):
-        raise ValueError(f"prior must be (a, b) with a, b > 0, or {k} such pairs; got {prior!r}")
-    return p[:, 0].copy(), p[:, 1].copy()
-
-
-def check_options(heads, tosses, *, components, weights, prior, dirichlet, draws, tune, chains,
-                  target_accept, sampler, init, hdi_prob):
-    """Validate every option; returns (pairs, a, b, init). Raises ValueError naming the value."""
-    pairs = compress(heads, tosses)
-    if not isinstance(components, (int, np.integer)) or components < 1:
-        raise ValueError(f"components must be a whole number >= 1, got {components!r}")
-    if weights not in ("fixed", "learned"):
-        raise ValueError(f"weights must be 'fixed' or 'learned', got {weights!r}")
-    if sampler not in ("nuts", "gibbs"):
-        raise ValueError(f"sampler must be 'nuts' or 'gibbs', got {sampler!r}")
-    a, b = _prior(prior, components)
-    if not (np.isfinite(dirichlet) and dirichlet > 0):
-        raise ValueError(f"dirichlet must be > 0, got {dirichlet!r}")
-    for name, value, low in (("draws", draws, 1), ("tune", tune, 0), ("chains", chains, 1)):
-        if not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-    if not 0 < target_accept < 1:
-        raise ValueError(f"target_accept must lie in (0, 1), got {target_accept!r}")
-    if not 0 < hdi_prob < 1:
-        raise ValueError(f"hdi_prob must lie in (0, 1), got {hdi_prob!r}")
-    if init is None:
-        init = default_init(pairs, components)
-    else:
-        init = np.asarray(init, dtype=float)
-        if init.shape != (components,) or not np.all((init > 0) & (init < 1)):
-            raise ValueError(f"init must be {components} values in (0, 1), got {np.ravel(init).tolist()}")
-        if np.unique(init).size != components:
-            raise ValueError(f"init values must differ (the ordered model needs theta_0 < theta_1 "
-                             f"< ...), got {init.tolist()}")
-        init = np.sort(init)
-    return pairs, a, b, init
-
-
-def default_init(pairs: Pairs, k: int) -> np.ndarray:
-    """Ordered starts spread over the observed head proportions (quantiles), kept distinct."""
-    share = pairs.heads / pairs.tosses
-    q = np.quantile(np.repeat(share, np.minimum(pairs.count, 10**6)), (np.arange(k) + 0.5) / k)
-    q = np.clip(q, 0.05, 0.95)
-    return np.sort(np.clip(q + np.linspace(-0.05, 0.05, k) if k > 1 else q, 0.02, 0.98))
-
-
 def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.0, 2.0),
         dirichlet: float = 1.0, draws: int = 2500, tune: int = 1000, chains: int = 4,
         seed: int = 0, target_accept: float = 0.98, sampler: str = "nuts", init=None,
@@ -138,10 +88,11 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
     find_map : also locate the posterior mode with PyMC's optimiser (NUTS sampler only)
     progress : show the sampler's progress bar; default: only when stderr is a terminal
     """
-    pairs, a, b, init = check_options(
+    c = check_options(
         heads, tosses, components=components, weights=weights, prior=prior, dirichlet=dirichlet,
         draws=draws, tune=tune, chains=chains, target_accept=target_accept, sampler=sampler,
         init=init, hdi_prob=hdi_prob)
+    pairs, a, b, init = c.pairs, c.a, c.b, c.init
     k, learned = int(components), weights == "learned"
     if progress is None:
         progress = sys.stderr.isatty()
@@ -170,7 +121,7 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
             raise RuntimeError("the sampler returned incomplete draws (NaN): it was stopped early")
         if find_map:
             t0 = time.perf_counter()
-            mode = posterior_mode(pairs, k, learned, a, b, dirichlet, init)
+            mode = joint_mode(pairs, k, learned, a, b, dirichlet, init)
             timings["find_map"] = time.perf_counter() - t0
     else:
         from . import gibbs
@@ -188,12 +139,14 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
     return BayesResult(**result, timings=timings)
 
 
-def posterior_mode(pairs, k, learned, a, b, dirichlet, init) -> dict:
-    """PyMC's posterior mode from several ordered starts; the highest density wins."""
+def joint_mode(pairs, k, learned, a, b, dirichlet, init) -> dict:
+    """The highest point of the joint posterior density of (theta, weights), in the original
+    parameters (no Jacobian, as ``pm.find_MAP``), by PyMC's optimiser from several ordered
+    starts; the highest density wins. Not the peak of each marginal (see ``summary``)."""
     from . import model as mixture
 
     cm = mixture.compiled_mixture(pairs, k, learned)
-    starts = [np.asarray(init, float), default_init(pairs, k),
+    starts = [np.asarray(init, float), sampler_init(pairs, k),
               np.linspace(0.1, 0.9, k) if k > 1 else np.array([0.5])]
     best = None
     for s in starts:
@@ -294,10 +247,11 @@ def sample_draws(heads, tosses, *, components: int = 2, weights: str = "fixed",
     posterior has mirror-image modes: for showing label switching, not for inference.
     Safe to call from several threads at once: nutpie samples outside the GIL.
     """
-    pairs, a, b, start = check_options(
+    c = check_options(
         heads, tosses, components=components, weights=weights, prior=prior, dirichlet=dirichlet,
         draws=draws, tune=tune, chains=chains, target_accept=target_accept, sampler=sampler,
         init=init, hdi_prob=0.5)
+    pairs, a, b, start = c.pairs, c.a, c.b, c.init
     if not ordered and init is not None:
         start = np.asarray(init, dtype=float)
     k, learned = int(components), weights == "learned"

@@ -18,17 +18,10 @@ the posterior is not symmetric and sorting would change it: :func:`run` refuses 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, gammaln, logsumexp, xlog1py, xlogy
+from scipy.special import logsumexp
 
+from .likelihood import log_beta_pdf, log_dirichlet_pdf, log_joint, log_weights
 from .pairs import Pairs
-
-
-def _log_joint(pairs: Pairs, theta, log_w):
-    """(chains, n_pairs, K): log w_k + log Binomial(h_j | n_j, theta_k) for every chain."""
-    h = pairs.heads[None, :, None]
-    t = (pairs.tosses - pairs.heads)[None, :, None]
-    th = theta[:, None, :]
-    return log_w[:, None, :] + pairs.log_binom[None, :, None] + xlogy(h, th) + xlog1py(t, -th)
 
 
 def _multinomial(rng, n, p):
@@ -72,7 +65,7 @@ def run(pairs: Pairs, *, components: int, learned: bool, a, b, dirichlet: float,
     out_w = np.empty((c, draws, k))
     out_ll = np.empty((c, draws))
     for s in range(tune + draws):
-        lj = _log_joint(pairs, theta, log_w)                    # E-step, for every chain
+        lj = log_joint(pairs, theta, log_w)                     # E-step, for every chain
         lse = logsumexp(lj, axis=2)
         if s > tune:                                             # log-lik of the previous draw
             out_ll[:, s - tune - 1] = lse @ pairs.count
@@ -88,15 +81,13 @@ def run(pairs: Pairs, *, components: int, learned: bool, a, b, dirichlet: float,
         order = np.argsort(theta, axis=1)
         theta = np.take_along_axis(theta, order, axis=1)
         w = np.take_along_axis(w, order, axis=1)
-        with np.errstate(divide="ignore"):
-            log_w = np.log(w)
+        log_w = log_weights(w)
         if s >= tune:
             out_theta[:, s - tune] = theta
             out_w[:, s - tune] = w
-    lse = logsumexp(_log_joint(pairs, theta, log_w), axis=2)
+    lse = logsumexp(log_joint(pairs, theta, log_w), axis=2)
     out_ll[:, -1] = lse @ pairs.count
-    log_prior = np.sum(xlogy(a - 1, out_theta) + xlog1py(b - 1, -out_theta) - betaln(a, b), axis=2)
+    log_prior = np.sum(log_beta_pdf(out_theta, a, b), axis=2)
     if learned:
-        log_prior += (np.sum(xlogy(dirichlet - 1, out_w), axis=2)
-                      + gammaln(k * dirichlet) - k * gammaln(dirichlet))
+        log_prior += log_dirichlet_pdf(out_w, dirichlet)
     return out_theta, out_w, out_ll, log_prior

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, gammaln, xlog1py, xlogy
-
+from .intervals import hdi_from_quantile
+from .likelihood import log_beta_pdf, log_dirichlet_pdf, log_joint
+from .options import check_concentration, check_probability, check_weights, parse_prior
 from .pairs import compress
 
 LOG_MASS_CUTOFF = 30.0      # cells more than 30 nats below the maximum carry < 1e-13 of the mass
@@ -45,7 +46,12 @@ class GridPosterior:
 
     theta : (Marginal, Marginal); weights : (Marginal, Marginal) or None for fixed weights
     joint_x0, joint_x1 : grids, shapes (G0,), (G1,); joint : density, shape (G0, G1) (zero where
-    theta_0 >= theta_1)
+    theta_0 >= theta_1), so that ``joint.sum() * cell_area == 1``
+    log_evidence : log p(data) of the model (binomial coefficients included), the prior being
+        the Beta priors restricted to theta_0 < theta_1 and renormalised (for equal priors this
+        is the evidence of the unordered model too: the integrand is symmetric)
+    mass : probability of every fine-grid cell, shape (G0, G1) or (G0, G1, GW) with learned
+        weights (axis 2: w_0 at the midpoints ``weight_x``); sums to 1
     """
 
     theta: tuple[Marginal, Marginal]
@@ -55,6 +61,35 @@ class GridPosterior:
     joint: np.ndarray
     hdi_prob: float
     points: int
+    log_evidence: float = float("nan")
+    mass: np.ndarray | None = None
+    weight_x: np.ndarray | None = None
+
+    @property
+    def cell_area(self) -> float:
+        """Area of one cell of the (theta_0, theta_1) grid."""
+        return float((self.joint_x0[1] - self.joint_x0[0]) * (self.joint_x1[1] - self.joint_x1[0]))
+
+    def sample(self, n: int, seed) -> tuple[np.ndarray, np.ndarray]:
+        """n independent draws from the gridded posterior: (theta (n, 2), weights (n, 2)).
+
+        A cell is drawn with its probability, then a point uniformly inside it; in a cell cut by
+        the diagonal the point is reflected into theta_0 < theta_1. Exact up to the grid's
+        resolution; no Markov chain, so no autocorrelation.
+        """
+        rng = np.random.default_rng(seed)
+        flat = rng.choice(self.mass.size, size=n, p=self.mass.ravel() / self.mass.sum())
+        idx = np.unravel_index(flat, self.mass.shape)
+        axes = [self.joint_x0, self.joint_x1] + ([self.weight_x] if self.mass.ndim == 3 else [])
+        pts = [ax[i] + (rng.random(n) - 0.5) * (ax[1] - ax[0]) for ax, i in zip(axes, idx)]
+        t0, t1 = np.minimum(pts[0], pts[1]), np.maximum(pts[0], pts[1])
+        theta = np.clip(np.stack([t0, t1], axis=1), 0.0, 1.0)
+        if self.mass.ndim == 3:
+            w0 = np.clip(pts[2], 0.0, 1.0)
+            weights = np.stack([w0, 1.0 - w0], axis=1)
+        else:
+            weights = np.full((n, 2), 0.5)
+        return theta, weights
 
     def to_dict(self) -> dict:
         def block(ms):
@@ -67,14 +102,8 @@ class GridPosterior:
 
 
 def _log_binom_terms(pairs, x):
-    """log Binomial(h_j | n_j, x_g); shape (n_pairs, len(x))."""
-    h = pairs.heads[:, None]
-    t = (pairs.tosses - pairs.heads)[:, None]
-    return pairs.log_binom[:, None] + xlogy(h, x) + xlog1py(t, -x)
-
-
-def _log_beta_pdf(x, a, b):
-    return xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b)
+    """log Binomial(h_j | n_j, x_g) for one coin at every grid value; shape (n_pairs, len(x))."""
+    return log_joint(pairs, x[:, None], np.zeros(1))[..., 0].T
 
 
 def _log_post(pairs, x0, x1, xw, prior, dirichlet):
@@ -93,8 +122,8 @@ def _log_post(pairs, x0, x1, xw, prior, dirichlet):
         for j in range(pairs.heads.size):
             lp += pairs.count[j] * np.logaddexp(l0[j][:, None, None] + lw0,
                                                 l1[j][None, :, None] + lw1)
-        lp += (dirichlet - 1) * (lw0 + lw1) + gammaln(2 * dirichlet) - 2 * gammaln(dirichlet)
-    prior_terms = _log_beta_pdf(x0, a0, b0)[:, None] + _log_beta_pdf(x1, a1, b1)[None, :]
+        lp += log_dirichlet_pdf(np.stack([xw, 1.0 - xw], axis=-1), dirichlet)
+    prior_terms = log_beta_pdf(x0, a0, b0)[:, None] + log_beta_pdf(x1, a1, b1)[None, :]
     # theta_0 < theta_1: cells above the diagonal count whole; when both axes share one grid,
     # the diagonal cells are cut in half by the constraint (this keeps the rule O(h^2))
     order = np.where(x0[:, None] < x1[None, :], 0.0, -np.inf)
@@ -132,12 +161,9 @@ def _marginal(x, weights, hdi_prob) -> Marginal:
     def quantile(q):
         return np.interp(q, cdf, edges)
 
-    lows = np.linspace(0.0, 1.0 - hdi_prob, 4001)
-    lo, hi = np.clip(quantile(lows), 0.0, 1.0), np.clip(quantile(lows + hdi_prob), 0.0, 1.0)
-    best = int(np.argmin(hi - lo))
+    lo, hi = hdi_from_quantile(lambda q: np.clip(quantile(q), 0.0, 1.0), hdi_prob)
     return Marginal(x=x, density=p / h, mean=mean, sd=sd, median=float(quantile(0.5)),
-                    mode=float(x[np.argmax(p)]), hdi_low=float(lo[best]),
-                    hdi_high=float(hi[best]))
+                    mode=float(x[np.argmax(p)]), hdi_low=lo, hdi_high=hi)
 
 
 def grid_posterior(heads, tosses, *, weights: str = "fixed", prior=(2.0, 2.0),
@@ -149,16 +175,11 @@ def grid_posterior(heads, tosses, *, weights: str = "fixed", prior=(2.0, 2.0),
     weights; points : fine-grid size per theta axis (default 400 fixed, 120 learned, with 60 for
     the weight axis); hdi_prob : mass of the highest-density intervals.
     """
-    if weights not in ("fixed", "learned"):
-        raise ValueError(f"weights must be 'fixed' or 'learned', got {weights!r}")
-    pr = np.asarray(prior, dtype=float)
-    pr = np.tile(pr, (2, 1)) if pr.shape == (2,) else pr
-    if pr.shape != (2, 2) or not np.all(pr > 0):
-        raise ValueError(f"prior must be (a, b) with a, b > 0, or two such pairs; got {prior!r}")
-    if not 0 < hdi_prob < 1:
-        raise ValueError(f"hdi_prob must lie in (0, 1), got {hdi_prob}")
+    learned = check_weights(weights)
+    pr = np.stack(parse_prior(prior, 2), axis=1)        # ((a0, b0), (a1, b1))
+    check_concentration(dirichlet)
+    check_probability("hdi_prob", hdi_prob)
     pairs = compress(heads, tosses)
-    learned = weights == "learned"
     g = points or (120 if learned else 400)
     gw = max(20, g // 2) if learned else None
 
@@ -190,6 +211,22 @@ def grid_posterior(heads, tosses, *, weights: str = "fixed", prior=(2.0, 2.0),
         w1 = _marginal(1.0 - xw[::-1], mw[::-1], hdi_prob)
         w = (w0, w1)
     cell = (x0[1] - x0[0]) * (x1[1] - x1[0])
+    volume = cell * (xw[1] - xw[0] if learned else 1.0)
+    log_z = float(lp.max() + np.log(mass.sum() * volume) - np.log(_prior_mass_ordered(pr)))
     return GridPosterior(theta=theta, weights=w, joint_x0=x0, joint_x1=x1,
-                         joint=joint / (joint.sum() * cell), hdi_prob=hdi_prob, points=g)
+                         joint=joint / (joint.sum() * cell), hdi_prob=hdi_prob, points=g,
+                         log_evidence=log_z, mass=mass / mass.sum(), weight_x=xw)
+
+
+def _prior_mass_ordered(prior) -> float:
+    """P(theta_0 < theta_1) under independent Beta priors: 1/2 when they are equal, else
+    the integral of F_0 f_1 (scipy's adaptive quadrature)."""
+    (a0, b0), (a1, b1) = prior
+    if a0 == a1 and b0 == b1:
+        return 0.5
+    from scipy import integrate, stats
+
+    value, _ = integrate.quad(lambda t: stats.beta.cdf(t, a0, b0) * stats.beta.pdf(t, a1, b1),
+                              0.0, 1.0, limit=200)
+    return float(value)
 

@@ -1,7 +1,11 @@
-"""Distinct (heads, tosses) pairs with counts: the sufficient statistics of the mixture.
+"""Sufficient statistics: collapse identical (heads, tosses) pairs into counts.
 
-The bayes package keeps its own copy of this small step (it must not import em): the model's
-likelihood, the grid and the Gibbs sampler all run over distinct pairs weighted by their counts.
+The mixture likelihood depends on the data only through the multiset of (heads, tosses)
+pairs, so every computation in this package runs over the distinct pairs, each weighted by
+how often it occurs. The cost then grows with the number of distinct pairs, not of sets.
+
+The em package has its own twin of this module on purpose: the two engines share no code, so
+that their agreement is an independent check.
 """
 
 from __future__ import annotations
@@ -14,35 +18,67 @@ from scipy.special import gammaln
 
 @dataclass(frozen=True)
 class Pairs:
-    heads: np.ndarray       # (n_pairs,)
-    tosses: np.ndarray      # (n_pairs,)
-    count: np.ndarray       # (n_pairs,) how many sets show this pair
-    inverse: np.ndarray     # (n_sets,) set i is pair inverse[i]
-    log_binom: np.ndarray   # (n_pairs,) log C(tosses, heads)
+    """Distinct (heads, tosses) pairs with their counts.
+
+    heads, tosses, tails, count : int arrays, shape (n_pairs,)
+    inverse : int array, shape (n_sets,); set i is pair ``inverse[i]``
+    log_binom : float array, shape (n_pairs,); log C(tosses, heads)
+    """
+
+    heads: np.ndarray
+    tosses: np.ndarray
+    count: np.ndarray
+    inverse: np.ndarray
+    log_binom: np.ndarray
+
+    @property
+    def tails(self) -> np.ndarray:
+        return self.tosses - self.heads
 
     @property
     def n_sets(self) -> int:
         return int(self.count.sum())
 
 
+def validate_counts(heads, tosses) -> tuple[np.ndarray, np.ndarray]:
+    """Return heads and tosses as int64 arrays, or raise ValueError naming the first bad set."""
+    h = np.asarray(heads)
+    n = np.asarray(tosses)
+    if h.ndim != 1 or n.ndim != 1:
+        raise ValueError(f"heads and tosses must be 1-D, got shapes {h.shape} and {n.shape}")
+    if h.shape != n.shape:
+        raise ValueError(f"heads and tosses differ in length: {h.size} and {n.size}")
+    if h.size == 0:
+        raise ValueError("no sets: heads and tosses are empty")
+    for name, arr in (("heads", h), ("tosses", n)):
+        if arr.dtype.kind == "f":
+            bad = ~np.isfinite(arr) | (arr != np.round(arr))
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ValueError(f"set {i + 1}: {name} {arr[i]} is not a whole number")
+        elif arr.dtype.kind not in "iu":
+            raise ValueError(f"{name} must be integers, got dtype {arr.dtype}")
+    h = h.astype(np.int64)
+    n = n.astype(np.int64)
+    checks = ((n < 1, "tosses {n} < 1 (a set needs at least one toss)"),
+              (h < 0, "heads {h} < 0"),
+              (h > n, "heads {h} > tosses {n}"))
+    for bad, msg in checks:
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"set {i + 1}: " + msg.format(h=h[i], n=n[i]))
+    return h, n
+
+
 def compress(heads, tosses) -> Pairs:
-    """Validate counts (ValueError naming the first bad set) and collapse identical pairs."""
-    h, n = np.asarray(heads), np.asarray(tosses)
-    if h.ndim != 1 or h.shape != n.shape or h.size == 0:
-        raise ValueError(f"heads and tosses must be non-empty 1-D arrays of one length, "
-                         f"got shapes {h.shape} and {n.shape}")
-    if h.dtype.kind not in "iu" or n.dtype.kind not in "iu":
-        if not (np.all(np.isfinite(h)) and np.all(h == np.round(h))
-                and np.all(np.isfinite(n)) and np.all(n == np.round(n))):
-            raise ValueError("heads and tosses must be whole numbers")
-    h, n = h.astype(np.int64), n.astype(np.int64)
-    bad = (n < 1) | (h < 0) | (h > n)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"set {i + 1}: heads {h[i]}, tosses {n[i]} (need 0 <= heads <= tosses, "
-                         "tosses >= 1)")
-    base = int(n.max()) + 1
-    uniq, inverse, count = np.unique(h * base + n, return_inverse=True, return_counts=True)
-    uh, un = np.divmod(uniq, base)
+    """Collapse identical (heads, tosses) pairs; validates the counts first.
+
+    Uses one integer key ``heads * (max_tosses + 1) + tosses`` (np.unique on a 1-D key is two
+    orders of magnitude faster than on rows).
+    """
+    h, n = validate_counts(heads, tosses)
+    key = h * (int(n.max()) + 1) + n
+    uniq, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
+    uh, un = np.divmod(uniq, int(n.max()) + 1)
     log_binom = gammaln(un + 1.0) - gammaln(uh + 1.0) - gammaln(un - uh + 1.0)
     return Pairs(uh, un, count, inverse.reshape(-1), log_binom)

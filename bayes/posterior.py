@@ -8,19 +8,10 @@ The same E-step formula as EM, averaged over posterior draws instead of evaluate
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp, xlog1py, xlogy
+from scipy.special import logsumexp
 
+from .likelihood import log_joint, log_weights
 from .pairs import Pairs
-
-
-def log_joint(pairs: Pairs, theta: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """log w_k + log Binomial(h_j | n_j, theta_k) for flat draws; (n_draws, n_pairs, K)."""
-    h = pairs.heads[None, :, None]
-    t = (pairs.tosses - pairs.heads)[None, :, None]
-    with np.errstate(divide="ignore"):
-        log_w = np.log(weights)[:, None, :]
-    th = theta[:, None, :]
-    return log_w + pairs.log_binom[None, :, None] + xlogy(h, th) + xlog1py(t, -th)
 
 
 def _flat(a):
@@ -36,7 +27,7 @@ def assignment_probability(pairs: Pairs, theta, weights, chunk: int = 4000) -> n
     th, w = _flat(theta), _flat(weights)
     total = np.zeros((pairs.heads.size, th.shape[1]))
     for s in range(0, th.shape[0], chunk):
-        lj = log_joint(pairs, th[s:s + chunk], w[s:s + chunk])
+        lj = log_joint(pairs, th[s:s + chunk], log_weights(w[s:s + chunk]))
         total += np.exp(lj - logsumexp(lj, axis=2, keepdims=True)).sum(axis=0)
     return (total / th.shape[0])[pairs.inverse]
 
@@ -44,7 +35,7 @@ def assignment_probability(pairs: Pairs, theta, weights, chunk: int = 4000) -> n
 def pointwise_log_likelihood(pairs: Pairs, theta, weights) -> np.ndarray:
     """log p(set i | draw), shape (chains, draws, n_sets): logsumexp over coins (for PSIS-LOO)."""
     shape = np.shape(theta)[:-1]
-    lj = log_joint(pairs, _flat(theta), _flat(weights))
+    lj = log_joint(pairs, _flat(theta), log_weights(_flat(weights)))
     per_pair = logsumexp(lj, axis=2)                      # (n_draws, n_pairs)
     return per_pair[:, pairs.inverse].reshape(*shape, pairs.inverse.size)
 

@@ -23,7 +23,7 @@ SAMPLE_DIMS = ("chain", "draw")
 RHAT_THRESHOLD = 1.01
 ESS_BULK_THRESHOLD = 400
 
-__all__ = ["summarize", "diagnostics", "posterior_mode", "RHAT_THRESHOLD", "ESS_BULK_THRESHOLD"]
+__all__ = ["summarize", "diagnostics", "marginal_peak", "RHAT_THRESHOLD", "ESS_BULK_THRESHOLD"]
 
 
 def summarize(tree, var_names=("theta", "weights"), hdi_prob=0.94):
@@ -41,7 +41,7 @@ def summarize(tree, var_names=("theta", "weights"), hdi_prob=0.94):
     dict ``{name: {stat: [value per component], ..., "hdi_prob": float}}`` with stats
     ``mean``, ``sd``, ``median``, ``mode``, ``hdi_low``, ``hdi_high``, ``mcse_mean``, ``r_hat``,
     ``ess_bulk``, ``ess_tail``. ``mode`` is the argmax of ArviZ's boundary-corrected KDE of
-    the marginal draws (see :func:`posterior_mode`).
+    the marginal draws (see :func:`marginal_peak`).
     """
     out = {}
     for name, da in _variables(tree, var_names):
@@ -54,7 +54,7 @@ def summarize(tree, var_names=("theta", "weights"), hdi_prob=0.94):
             "mean": _floats(flat.mean(axis=0)),
             "sd": _floats(sd),
             "median": _floats(np.median(flat, axis=0)),
-            "mode": [_float(posterior_mode(flat[:, k])) for k in range(flat.shape[1])],
+            "mode": [_float(marginal_peak(flat[:, k])) for k in range(flat.shape[1])],
             "hdi_low": _floats(hdi[:, 0]),
             "hdi_high": _floats(hdi[:, 1]),
             "hdi_prob": float(hdi_prob),
@@ -129,8 +129,9 @@ def diagnostics(
     }
 
 
-def posterior_mode(samples, grid_len=1024):
-    """Mode of a continuous marginal from its draws: argmax of ArviZ's KDE.
+def marginal_peak(samples, grid_len=1024):
+    """Peak (mode) of one marginal from its draws: argmax of ArviZ's KDE. Not the joint mode:
+    for that, see ``bayes.fit.joint_mode``.
 
     ``az.kde`` (default "experimental" bandwidth, boundary correction, grid spanning the
     draws) evaluated on ``grid_len`` points; the grid argmax is refined by a parabola through

@@ -12,10 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from .cli import (Parser, add_model_args, fail, load_data, nonneg_int, positive_int,
-                  probabilities, unit_interval)
+from coindata.cli import (Parser, add_model_args, fail, load_data, nonneg_int, positive_int,
+                          probabilities, unit_interval)
 
-STUDIES = ("prior", "size", "coverage", "labels", "components", "all")
+from .studies import names as study_names
+
 
 EPILOG = """output folder: the report is built in a temporary folder beside --out and moved into
 place only when complete. An existing --out is replaced only if it holds exactly a previous
@@ -27,12 +28,15 @@ untouched unless --force is given. Nothing outside --out is ever removed."""
 def study_list(text: str) -> tuple[str, ...]:
     import argparse
 
+    from .studies import names as study_names
+
+    known = study_names()
     names = tuple(dict.fromkeys(t.strip() for t in text.split(",")))
-    bad = [n for n in names if n not in STUDIES]
+    bad = [n for n in names if n not in known + ("all",)]
     if bad or not names:
         raise argparse.ArgumentTypeError(f"unknown study {', '.join(map(repr, bad)) or repr(text)}; "
-                                         f"choose from {', '.join(STUDIES)}")
-    return STUDIES[:-1] if "all" in names else names
+                                         f"choose from {', '.join(known)}, all")
+    return known if "all" in names else names
 
 
 def build_parser() -> Parser:
@@ -57,7 +61,8 @@ def build_parser() -> Parser:
                    help="replace --out even if it is not exactly a previous report")
     p.add_argument("--quick", action="store_true", help="fewer draws (for tests)")
     p.add_argument("--study", type=study_list, metavar="NAME[,NAME...]",
-                   help="also run studies: " + ", ".join(STUDIES) + " (comma-separated; all = every one)")
+                   help="also run studies: " + ", ".join(study_names())
+                        + " (comma-separated; all = every one)")
     p.add_argument("--truth", type=probabilities, metavar="P1,P2",
                    help="studies: true thetas (default: the data's ML fit)")
     p.add_argument("--replicates", type=positive_int, default=None, metavar="N",
@@ -74,8 +79,8 @@ def main(argv=None) -> int:
     data = load_data(prog, args.data)
     t_load = time.perf_counter() - t_start
 
+    from .options import Options, check
     from .report import OutputError, check_target
-    from .run import Options, check
 
     draws = args.draws or (1000 if args.quick else 2500)
     tune = args.tune if args.tune is not None else (500 if args.quick else 1000)
@@ -120,7 +125,7 @@ def main(argv=None) -> int:
         if study_args is not None:
             from .studies import run_studies
 
-            studies, sections = run_studies(study_args, r, log=log)
+            studies, sections = run_studies(args.study, data, options, study_args, log=log)
         report.write(r, out, force=args.force, studies=studies, study_sections=sections, log=log)
     except OutputError as exc:
         fail(prog, str(exc))
@@ -128,22 +133,20 @@ def main(argv=None) -> int:
         sys.stderr.write(f"{prog}: interrupted; {out} left as it was\n")
         return 130
     finally:
-        _clean_scratch(locals().get("r"), locals().get("sections", ()))
+        _clean_scratch(locals().get("sections", ()))
     log("total", time.perf_counter() - t_start)
     sys.stderr.write(f"output     {out / 'report.html'}\n")
     print(out / "report.html")
     return 0
 
 
-def _clean_scratch(r, sections):
-    """Remove the scratch folders of figures drawn ahead (by a worker or a study)."""
+def _clean_scratch(sections):
+    """Remove the scratch folders of the studies' figures."""
     import shutil
 
-    paths = list(getattr(r, "early_figures", {}).values()) if r is not None else []
-    for sec in sections or ():
-        paths += list(sec.get("figures", {}).values())
+    paths = [p for sec in sections or () for p in sec.figures.values()]
     for folder in {str(Path(p).parent) for p in paths}:
-        if Path(folder).name.startswith(("coinmix-figures-", "coinmix-studies-")):
+        if Path(folder).name.startswith("coinmix-studies-"):
             shutil.rmtree(folder, ignore_errors=True)
 
 

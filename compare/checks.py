@@ -10,7 +10,8 @@ one in about 16,000 such comparisons.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+
+from .rungs import by_kind, marginal_peaks, samplers, skewness, z_value
 
 OPT_TOL = 1e-4          # two optimisers of the same function
 MC_SIGMAS = 4.0
@@ -28,14 +29,16 @@ def _check(name, quantities, difference, tolerance, agree, explanation):
 
 
 def all_checks(r) -> list[dict]:
+    ran = lambda rungs: [x for x in rungs if r.results.get(x.key) is not None]  # noqa: E731
     out = [map_vs_find_map(r), ml_vs_flat_mode(r)]
     if r.exact is not None:
-        out += [mean_vs_exact(r, r.nuts, "NUTS"), mean_vs_exact(r, r.gibbs, "Gibbs")]
+        out += [mean_vs_exact(r, r.results[x.key], x.short) for x in ran(samplers())]
     out.append(gibbs_vs_nuts(r))
-    out += [inside_hdi(r, r.ml, "EM-ML"), inside_hdi(r, r.map, "EM-MAP"), wald_vs_hdi(r),
-            responsibilities_vs_assignment(r), map_vs_mean(r)]
+    out += [inside_hdi(r, r.results[x.key], x.short) for x in ran(by_kind("point"))]
+    out += [wald_vs_hdi(r), responsibilities_vs_assignment(r), map_vs_mean(r)]
     if r.exact is not None:
-        out += vb_vs_exact(r)
+        for x in ran(by_kind("approximation")):
+            out += approximation_vs_exact(r, x)
     out.append(diagnostics(r))
     if r.known is not None and len(r.known["theta"]) == r.options.components:
         out.append(known_labels(r))
@@ -135,7 +138,7 @@ def inside_hdi(r, fit, label):
 def wald_vs_hdi(r):
     p = r.nuts.posterior["theta"]
     prob = p["hdi_prob"]
-    z = stats.norm.ppf(0.5 + prob / 2)
+    z = z_value(prob)
     se = r.ml.std_error["theta"]
     if any(s is None for s in se):
         return _check("EM Wald interval vs posterior HDI", {"std_error": se}, None, None, False,
@@ -192,24 +195,12 @@ def responsibilities_vs_assignment(r):
                   diff.max(), tol, ok, why)
 
 
-def _skewness(res):
-    th = res.theta_draws.reshape(-1, res.theta_draws.shape[-1])
-    return stats.skew(th, axis=0)
-
-
-def marginal_modes(r):
-    """Peak of each theta's own marginal: the exact one when available, else from the draws."""
-    if r.exact is not None and "mode" in r.exact["theta"]:
-        return np.asarray(r.exact["theta"]["mode"], float), "exact"
-    return np.asarray(r.nuts.posterior["theta"]["mode"], float), "NUTS"
-
-
 def map_vs_mean(r):
     mode = np.asarray(r.map.theta)
     mean = np.asarray(r.nuts.posterior["theta"]["mean"])
     sd = np.asarray(r.nuts.posterior["theta"]["sd"])
-    skew = _skewness(r.nuts)
-    peak, src = marginal_modes(r)
+    skew = skewness(r.nuts)
+    peak, src = marginal_peaks(r)
     gap = mean - mode
     ok = bool(np.all(np.abs(gap) <= 0.25 * sd))
     parts = []
@@ -231,29 +222,28 @@ def map_vs_mean(r):
                   float(0.25 * np.max(sd)), ok, why)
 
 
-def vb_vs_exact(r):
+def approximation_vs_exact(r, rung):
+    """An approximate posterior (e.g. VB) against the exact one: where it is, and how wide."""
     e = r.exact["theta"]
-    m, sd = np.asarray(r.vb.theta_mean), np.asarray(r.vb.theta_sd)
+    est = rung.estimates(r.results[rung.key], r.options)["theta"]
+    m, sd = np.array([x.centre for x in est]), np.array([x.sd for x in est])
     em_, esd = np.asarray(e["mean"]), np.asarray(e["sd"])
     dmean = np.abs(m - em_)
     mean_ok = bool(np.all(dmean <= 0.25 * esd))
     short = 1 - sd / esd
     sd_ok = bool(np.all(np.abs(short) <= 0.10))
-    c1 = _check("VB mean vs exact posterior mean",
-                {"vb_mean": m.tolist(), "exact_mean": em_.tolist()}, dmean.max(),
+    name = rung.short
+    c1 = _check(f"{name} mean vs exact posterior mean",
+                {f"{rung.key}_mean": m.tolist(), "exact_mean": em_.tolist()}, dmean.max(),
                 0.25 * esd.max(), mean_ok,
-                f"VB means {_fmt(m)} vs exact {_fmt(em_)}: off by {_fmt(dmean / esd, 2)} exact sd. "
-                + ("Mean-field VB locates the posterior well." if mean_ok else
-                   "VB's factorised q(z) q(theta) settles nearer one mode of the exact posterior "
-                   "than its centre."))
-    c2 = _check("VB sd vs exact posterior sd",
-                {"vb_sd": sd.tolist(), "exact_sd": esd.tolist(), "shortfall": short.tolist()},
+                f"{name} means {_fmt(m)} vs exact {_fmt(em_)}: off by {_fmt(dmean / esd, 2)} exact "
+                "sd. " + rung.text.get("located" if mean_ok else "misplaced", ""))
+    c2 = _check(f"{name} sd vs exact posterior sd",
+                {f"{rung.key}_sd": sd.tolist(), "exact_sd": esd.tolist(), "shortfall": short.tolist()},
                 float(np.max(np.abs(short))), 0.10, sd_ok,
-                f"VB sd {_fmt(sd)} vs exact {_fmt(esd)}: VB is "
+                f"{name} sd {_fmt(sd)} vs exact {_fmt(esd)}: {name} is "
                 + ", ".join(f"{100 * s:.0f}% {'narrower' if s > 0 else 'wider'}" for s in short)
-                + ". Mean-field q(z) q(theta) cuts the dependence between which coin tossed each "
-                "set and how biased the coins are; the exact posterior keeps it, and that "
-                "dependence is a source of uncertainty VB cannot see, so it understates the sd.")
+                + ". " + rung.text.get("width", ""))
     return [c1, c2]
 
 

@@ -1,13 +1,15 @@
 """The report's figures (matplotlib, Agg). Each function takes a Run and a path and saves one PNG.
 
-    em_path          1. EM's ML and MAP paths on the log-likelihood contour (K = 2)
-    objective        2. the objective per iteration, and its distance to the final value
-    marginals        3. marginal posteriors: MCMC and exact, with ML, MAP, mean and HDI
-    joint            4. the joint posterior of (theta_0, theta_1) with the EM estimates (K = 2)
-    assignment       5. per set: EM responsibility vs posterior assignment probability
-    prior_posterior  6. prior vs posterior for each theta (the ordered prior's marginals)
-    ladder           a. every rung of the ladder on one axis per theta
-    bound            b. why EM never goes downhill: the likelihood and EM's lower bound (K = 2)
+    em_path          EM's ML and MAP paths on the log-likelihood contour (K = 2)
+    objective        the objective per iteration, and its distance to the final value
+    marginals        marginal posteriors: MCMC and exact, with ML, MAP, mean and HDI
+    joint            the joint posterior of (theta_0, theta_1) with the EM estimates (K = 2)
+    assignment       per set: EM responsibility vs posterior assignment probability
+    prior_posterior  prior vs posterior for each theta (the ordered prior's marginals)
+    ladder           every rung of the ladder (compare.rungs) on one axis per theta
+    bound            why EM never goes downhill: the likelihood and EM's lower bound (K = 2)
+
+The report numbers the figures in the order it shows them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
-from scipy.special import logsumexp, xlog1py, xlogy  # noqa: E402
+
+import em.model  # noqa: E402
+import em.pairs  # noqa: E402
 
 COLORS = {"ml": "#d62728", "map": "#1f77b4", "mean": "#2ca02c", "nuts": "#7f7f7f",
           "gibbs": "#9467bd", "vb": "#ff7f0e", "exact": "#000000", "known": "#8c564b"}
@@ -34,31 +38,16 @@ def _save(fig, path):
     plt.close(fig)
 
 
-def _pairs(r):
-    """Distinct (heads, tosses) pairs and their counts, as floats (figures work on pairs, so a
-    million sets cost what their few distinct pairs cost)."""
-    from bayes.pairs import compress
-
-    p = compress(r.data.heads, r.data.tosses)
-    return p.heads.astype(float), p.tosses.astype(float), p.count.astype(float)
-
-
-def _loglik(h, n, c, x0, x1, w):
-    """log-likelihood (up to the binomial coefficients) on a grid of (theta_0, theta_1):
-    shape (len(x0), len(x1)); pairs h, n with counts c."""
-    t = n - h
-    out = np.zeros((x0.size, x1.size))
-    l0 = xlogy(h[:, None], x0[None, :]) + xlog1py(t[:, None], -x0[None, :]) + np.log(w[0])
-    l1 = xlogy(h[:, None], x1[None, :]) + xlog1py(t[:, None], -x1[None, :]) + np.log(w[1])
-    for j in range(h.size):
-        out += c[j] * np.logaddexp(l0[j][:, None], l1[j][None, :])
-    return out
+def _em_pairs(r):
+    """The data as em sees them (distinct pairs with counts): a million sets cost what their few
+    distinct pairs cost."""
+    return em.pairs.compress(r.data.heads, r.data.tosses)
 
 
 def em_path(r, path):
-    h, n, c = _pairs(r)
     x = np.linspace(0.005, 0.995, 240)
-    ll = _loglik(h, n, c, x, x, np.asarray(r.ml.weights))
+    grid = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1)          # (x0, x1, 2)
+    ll = em.model.log_likelihood(_em_pairs(r), grid, np.asarray(r.ml.weights))
     fig, ax = plt.subplots(figsize=(6.2, 5.4))
     top = ll.max()
     levels = np.sort(top - np.array([0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 40]))
@@ -141,9 +130,10 @@ def joint(r, path):
         z = g.joint.T
         flat = np.sort(z.ravel())[::-1]
         cum = np.cumsum(flat) / flat.sum()
-        lv = sorted({flat[np.searchsorted(cum, p)] for p in (0.94, 0.5)})
+        prob = r.options.hdi_prob
+        lv = sorted({flat[np.searchsorted(cum, p)] for p in (prob, 0.5)})
         ax.contour(g.joint_x0, g.joint_x1, z, levels=lv, colors="k", linewidths=1)
-        ax.plot([], [], color="k", label="exact 50% / 94% regions")
+        ax.plot([], [], color="k", label=f"exact 50% / {prob:.0%} regions")
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
     ax.plot(*r.ml.theta, "*", color=COLORS["ml"], ms=14, mec="k", mew=0.5, label="EM-ML")
     ax.plot(*r.map.theta, "*", color=COLORS["map"], ms=14, mec="k", mew=0.5, label="EM-MAP")
@@ -214,28 +204,38 @@ def prior_posterior(r, path):
 
 
 def ladder(r, path):
+    """Every rung of the ladder (compare.rungs) on one axis per theta: draws as a density,
+    densities as they are, points as markers with their interval."""
+    from .rungs import RUNGS
+
     k = r.options.components
+    est = r.estimates()
     fig, axes = plt.subplots(1, k, figsize=(4.8 * k, 3.8), squeeze=False)
-    z = stats.norm.ppf(0.5 + r.options.hdi_prob / 2)
-    x = np.linspace(0.001, 0.999, 500)
     for i, ax in enumerate(axes[0]):
-        xs, ds = _density(r.gibbs.theta_draws.reshape(-1, k)[:, i])
-        ax.plot(xs, ds, color=COLORS["gibbs"], lw=1.3, label="Gibbs")
-        xs, ds = _density(r.nuts.theta_draws.reshape(-1, k)[:, i])
-        ax.plot(xs, ds, color=COLORS["nuts"], lw=1.3, ls="--", label="NUTS")
-        ax.plot(x, stats.beta.pdf(x, r.vb.theta_alpha[i], r.vb.theta_beta[i]),
-                color=COLORS["vb"], lw=1.3, label="VB q(theta)")
-        if r.grid is not None:
-            ax.plot(r.grid.theta[i].x, r.grid.theta[i].density, color=COLORS["exact"], lw=2,
-                    alpha=0.6, label="exact")
+        points = []
+        for rung in RUNGS:
+            if rung.key not in est:
+                continue
+            e = est[rung.key]["theta"][i]
+            style = dict(color=rung.style.get("color", "k"), lw=rung.style.get("lw", 1.3),
+                         ls=rung.style.get("ls", "-"), alpha=rung.style.get("alpha", 1.0))
+            if e.draws is not None:
+                xs, ds = _density(e.draws)
+                ax.plot(xs, ds, label=rung.short, **style)
+            elif e.density is not None:
+                ax.plot(*e.density, label=rung.short, **style)
+            else:
+                points.append((rung, e))
         top = ax.get_ylim()[1]
-        se = r.ml.std_error["theta"][i]
-        if se is not None:
-            ax.errorbar(r.ml.theta[i], 0.06 * top, xerr=z * se, fmt="o", color=COLORS["ml"],
-                        capsize=3, label="ML ± Wald")
-        else:
-            ax.plot(r.ml.theta[i], 0.06 * top, "o", color=COLORS["ml"], label="ML")
-        ax.plot(r.map.theta[i], 0.12 * top, "s", color=COLORS["map"], label="MAP")
+        for j, (rung, e) in enumerate(points):
+            y = (0.06 + 0.06 * j) * top
+            color = rung.style.get("color", "k")
+            if e.low is not None:
+                ax.errorbar(e.centre, y, xerr=[[e.centre - e.low], [e.high - e.centre]],
+                            fmt="o", color=color, capsize=3,
+                            label=f"{rung.short} ± {e.interval.split(' ')[0]}")
+            else:
+                ax.plot(e.centre, y, "o", color=color, label=rung.short)
         ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", xlim=(0, 1),
                title=rf"Every rung, $\theta_{i}$")
         ax.legend(loc="upper left")
@@ -246,37 +246,27 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     """The log-likelihood in theta_coin with the other theta held at its current value, and EM's
     lower bound sum_i sum_k r_ik log(p(x_i, k | theta) / r_ik), which touches it at the current
     value; the bound's maximum is the M-step's new theta_coin."""
-    from scipy.special import gammaln
-
-    h, n, cnt = _pairs(r)
-    t = n - h
+    pairs = _em_pairs(r)
+    cnt = pairs.count.astype(float)
     w = np.asarray(r.ml.weights)
-    const = cnt @ (gammaln(n + 1) - gammaln(h + 1) - gammaln(t + 1))   # log C(n, h): as in EM
     x = np.linspace(0.01, 0.99, 400)
     fig, axes = plt.subplots(1, len(iterations), figsize=(4.2 * len(iterations), 3.6),
                              sharey=True)
     other = 1 - coin
     for ax, it in zip(np.atleast_1d(axes), iterations):
         th = np.array(r.ml.history[min(it, len(r.ml.history) - 1)].theta, float)
-
-        def joint_logs(tc):
-            """log p(x_i, k | theta with theta_coin = tc), shape (len(tc), N, 2)"""
-            tt = np.broadcast_to(th, (np.size(tc), 2)).copy()
-            tt[:, coin] = tc
-            return (np.log(w)[None, None, :] + xlogy(h[None, :, None], tt[:, None, :])
-                    + xlog1py(t[None, :, None], -tt[:, None, :]))
-
-        lj_now = joint_logs(np.array([th[coin]]))[0]
-        resp = np.exp(lj_now - logsumexp(lj_now, axis=1, keepdims=True))
-        lj = joint_logs(x)
-        ll = logsumexp(lj, axis=2) @ cnt + const
+        tt = np.broadcast_to(th, (x.size, 2)).copy()
+        tt[:, coin] = x
+        lj = em.model.log_joint(pairs, tt, w)                      # (x, pairs, 2)
+        ll = em.model.log_likelihood(pairs, tt, w)
+        cur_ll, resp = em.model.e_step(pairs, th, w)               # responsibilities now
         with np.errstate(divide="ignore", invalid="ignore"):
             ent = -np.sum(cnt[:, None] * np.where(resp > 0, resp * np.log(resp), 0.0))
-        lb = np.sum(resp[None] * lj, axis=2) @ cnt + ent + const
-        new = (cnt * resp[:, coin]) @ h / ((cnt * resp[:, coin]) @ n)
+        lb = np.sum(resp[None] * lj, axis=2) @ cnt + ent
+        new = em.model.m_step(pairs, resp, th, w, 1.0, 1.0, 1.0, False)[0][coin]
         ax.plot(x, ll, color="k", lw=1.6, label=r"log-likelihood $\ell(\theta)$")
         ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label="EM lower bound")
-        cur = logsumexp(lj_now, axis=1) @ cnt + const
+        cur = cur_ll @ cnt
         ax.plot(th[coin], cur, "o", color="k", ms=6, label="current value (they touch)")
         lb_new = np.interp(new, x, lb)
         ax.annotate("", xy=(new, lb_new), xytext=(th[coin], cur),

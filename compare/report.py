@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import platform
 import re
 import shutil
 import tempfile
@@ -58,20 +57,6 @@ def check_target(out: Path, force: bool) -> None:
         raise OutputError(f"--out {out}: {parent} is not a folder")
     if not os.access(parent, os.W_OK):
         raise OutputError(f"--out {out}: cannot write in {parent}")
-
-
-def versions() -> dict:
-    import arviz
-    import matplotlib
-    import nutpie
-    import pymc
-    import pytensor
-    import scipy
-
-    return {"python": platform.python_version(), "numpy": np.__version__,
-            "scipy": scipy.__version__, "pymc": pymc.__version__, "pytensor": pytensor.__version__,
-            "arviz": arviz.__version__, "nutpie": nutpie.__version__,
-            "matplotlib": matplotlib.__version__}
 
 
 def _clean(obj):
@@ -149,23 +134,15 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
         "ladder": ladder_rows,
         "worked_example": {"first_iteration": first, "iterations": iters,
                            "first_step_three_ways": three},
-        "warnings": warnings_of(r),
+        "warnings": r.warnings(),
         "notes": r.notes,
         "figures": {k: f"figures/{v}" for k, v in figure_files.items()},
-        "versions": versions(),
+        "versions": r.versions,
         "timings": {k: round(v, 3) for k, v in r.timings.items()},
     }
     if studies:
         out["studies"] = studies
     return _clean(out)
-
-
-def warnings_of(r) -> list[str]:
-    w = [f"sampler: {x}" for x in r.nuts.warnings]
-    w += [f"Gibbs sampler: {x}" for x in r.gibbs.warnings]
-    w += [f"EM (ML): {x}" for x in r.ml.warnings] + [f"EM (MAP): {x}" for x in r.map.warnings]
-    w += [f"VB: {x}" for x in r.vb.warnings]
-    return w
 
 
 def html_page(markdown_text: str, folder: Path, title: str) -> str:
@@ -205,7 +182,7 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         (tmp / "figures").mkdir()
         figs = figures.all_figures(r, tmp / "figures")
         for section in study_sections:
-            for name, fig in section.get("figures", {}).items():
+            for name, fig in section.figures.items():
                 shutil.copy(fig, tmp / "figures" / Path(fig).name)
                 figs[name] = Path(fig).name
         r.timings["figures"] = time.perf_counter() - t0

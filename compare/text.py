@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .markdown import embed, number_figures, table
+from .rungs import RUNGS, marginal_peaks, skewness, z_value
+
 PAPER = {"heads": [5, 9, 8, 4, 7], "tosses": [10] * 5, "init": (0.6, 0.5)}
 
 
@@ -24,12 +27,6 @@ def vec(xs, fmt=f4):
     return ", ".join(fmt(x) for x in xs)
 
 
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def is_paper(r) -> bool:
     return (r.data.heads.tolist() == PAPER["heads"] and r.data.tosses.tolist() == PAPER["tosses"]
             and r.options.components == 2 and r.options.weights == "fixed"
@@ -40,20 +37,10 @@ def report_markdown(r, agreement, rows, first, iters, three, figs, study_section
     parts = [header(r, agreement), in_short(r, agreement), worked_example(r, first, iters, figs),
              ladder_section(r, rows, three, figs), posterior_section(r, figs),
              sets_section(r, figs), checks_section(agreement), takeaways(r, agreement)]
-    parts += [s["markdown"] for s in study_sections]
-    parts.append(GLOSSARY)
+    parts += [s.markdown for s in study_sections]
+    parts.append(glossary(r.options.hdi_prob))
     parts.append(reproduce(r))
-    return _number_figures("\n".join(p for p in parts if p))
-
-
-def _number_figures(md: str) -> str:
-    """Number the figures in their order of appearance."""
-    import re
-
-    order = {}
-    for m in re.finditer(r"Figure (\d+)\.", md):
-        order.setdefault(m.group(1), len(order) + 1)
-    return re.sub(r"Figure (\d+)\.", lambda m: f"Figure {order[m.group(1)]}.", md)
+    return number_figures("\n".join(p for p in parts if p))
 
 
 def _naming(r) -> str:
@@ -83,9 +70,7 @@ def header(r, agreement) -> str:
            f"({d.heads.sum() / d.tosses.sum():.1%}); K = {o.components} coins with {w} weights; "
            f"Beta({o.prior[0]:g}, {o.prior[1]:g}) prior on every theta. Coins are numbered by "
            "their heads probability: coin 0 shows heads least often." + _naming(r) + "\n"]
-    from .report import warnings_of
-
-    warns = warnings_of(r)
+    warns = r.warnings()
     diag = r.nuts.diagnostics
     if warns or diag["divergences"] or r.notes:
         out.append("> **Read this first.**")
@@ -164,7 +149,7 @@ def worked_example(r, first, iters, figs) -> str:
         for j in range(k):
             tot += [f"**{first['total_heads'][j]:.1f}**", f"**{first['total_tails'][j]:.1f}**"]
         rows.append(tot)
-        out.append(_table(header, rows))
+        out.append(table(header, rows))
         out.append("(Entries are rounded; totals and new estimates use the unrounded values.)\n")
     h0, t0 = first["heads"][0], first["tails"][0]
     p0 = first["probability"][0]
@@ -179,15 +164,15 @@ def worked_example(r, first, iters, figs) -> str:
 
     rows_it = iters["rows"]
     show = rows_it if len(rows_it) <= 25 else rows_it[:13] + [None] + rows_it[-3:]
-    table = []
+    cells = []
     for row in show:
         if row is None:
-            table.append(["..."] + [""] * (k + 1))
+            cells.append(["..."] + [""] * (k + 1))
         else:
-            table.append([row["iteration"]] + [f"{v:.4f}" for v in row["theta"]]
+            cells.append([row["iteration"]] + [f"{v:.4f}" for v in row["theta"]]
                          + [f"{row['objective']:.6f}"])
     out.append("Repeating the two steps (maximum likelihood):\n")
-    out.append(_table(["iteration"] + [f"theta_{c}" for c in coins] + ["log-likelihood"], table))
+    out.append(table(["iteration"] + [f"theta_{c}" for c in coins] + ["log-likelihood"], cells))
     if len(rows_it) > 10:
         ten = rows_it[10]["theta"]
         out.append("After ten iterations: " + ", ".join(f"theta_{c} = {v:.2f}" for c, v in zip(coins, ten))
@@ -202,35 +187,30 @@ def worked_example(r, first, iters, figs) -> str:
         out.append("With the coins known, no EM is needed: " + ", ".join(
             f"coin {c}: {h} / {n} = {h / n:.2f}" for c, h, n in zip(kn["coins"], kn["heads"], kn["tosses"]))
             + ".\n")
-    for name, caption in (("em_path", "Figure 1. EM's path on the log-likelihood surface, from the "
+    for name, caption in (("em_path", "EM's path on the log-likelihood surface, from the "
                            "start (square) to the maxima (stars); MAP climbs the log-posterior "
                            "instead, so it stops elsewhere. The surface is symmetric about the "
                            "diagonal: swapping the coins' names changes nothing, which is why the "
                            "models order the coins."),
-                          ("objective", "Figure 2. The objective per iteration never decreases; "
+                          ("objective", "The objective per iteration never decreases; "
                            "on the right, its distance to the final value shrinks geometrically "
                            "(a straight line on a log scale).")):
         if name in figs:
-            out.append(f"![{caption}](figures/{figs[name]})\n\n*{caption}*\n")
+            out.append(embed(name, figs[name], caption))
     return "\n".join(out)
 
 
 def ladder_section(r, rows, three, figs) -> str:
     o = r.options
     out = ["## From EM to the full posterior, one step at a time\n",
-           _table(["method", "hidden coins z", "theta (and weights)"], [
-               ["EM (ML / MAP)", "E-step: exact P(z) at the current theta", "a point: the maximiser"],
-               ["variational Bayes", "same E-step, with E[log theta] under q(theta)",
-                "q(theta_k) = Beta: a distribution"],
-               ["Gibbs sampling", "drawn from P(z), not averaged", "drawn from its Beta full conditional"],
-               ["NUTS (PyMC)", "summed out exactly", "the full posterior, by sampling"],
-               ["exact grid", "summed out exactly", "the posterior by quadrature (the referee)"]])]
+           table(["method", "hidden coins z", "theta (and weights)"],
+                  [[x.label, x.hidden_coins, x.thetas] for x in RUNGS])]
     header = ["method", "parameter", "mean or point", "sd", f"{o.hdi_prob:.0%} interval", "kind",
               "sd / exact sd"]
-    table = [[x["method"], x["parameter"], f4(x["mean"]), f4(x["sd"]),
+    cells = [[x["method"], x["parameter"], f4(x["mean"]), f4(x["sd"]),
               "n/a" if x["low"] is None else f"[{x['low']:.3f}, {x['high']:.3f}]", x["interval"],
               f2(x["sd_ratio"])] for x in rows]
-    out.append(_table(header, table))
+    out.append(table(header, cells))
     # text per rung, from the numbers
     def get(method, param="theta[0]"):
         return next((x for x in rows if x["method"] == method and x["parameter"] == param), None)
@@ -266,21 +246,21 @@ def ladder_section(r, rows, three, figs) -> str:
                      f"{vec([x['sd_ratio'] for x in nu], f2)}.")
     out.append("\n".join(lines) + "\n")
     if "ladder" in figs:
-        cap = ("Figure 7. Every rung on one axis: the ML point with its Wald band, the MAP "
+        cap = ("Every rung on one axis: the ML point with its Wald band, the MAP "
                "point, VB's Beta, the Gibbs and NUTS densities and the exact posterior.")
-        out.append(f"![{cap}](figures/{figs['ladder']})\n\n*{cap}*\n")
+        out.append(embed("ladder", figs["ladder"], cap))
     if "bound" in figs:
-        cap = ("Figure 8. Why EM never goes downhill. With the other coin held at its current "
+        cap = ("Why EM never goes downhill. With the other coin held at its current "
                "value, the E-step builds a lower bound on the log-likelihood (dashed) that touches "
                "it at the current value; the M-step jumps to the bound's maximum, which can only "
                "be at least as high on the log-likelihood.")
-        out.append(f"![{cap}](figures/{figs['bound']})\n\n*{cap}*\n")
+        out.append(embed("bound", figs["bound"], cap))
     if three is not None:
         c = three["coins"]
         h = three["heads"]
         e, vb = three["em"], three["vb"]
         out.append(f"### The first step, three ways (set {three['set']}: {h} heads, {three['tails']} tails)\n")
-        out.append(_table(
+        out.append(table(
             ["method", f"weight for coin {c[0]}", f"heads credited to {c[0]}", f"heads credited to {c[1]}"],
             [["EM", f"P = {e['probability'][0]:.3f}", f"{e['probability'][0]:.3f} x {h} = {e['credited_heads'][0]:.2f}",
               f"{e['credited_heads'][1]:.2f}"],
@@ -302,13 +282,9 @@ def ladder_section(r, rows, three, figs) -> str:
 
 def posterior_section(r, figs) -> str:
     post = r.nuts.posterior["theta"]
-    from .checks import _skewness
-
-    skew = _skewness(r.nuts)
+    skew = skewness(r.nuts)
     out = ["## The posterior\n"]
-    from .checks import marginal_modes
-
-    peak, src = marginal_modes(r)
+    peak, src = marginal_peaks(r)
     for i in range(r.options.components):
         gap = post["mean"][i] - peak[i]
         out.append(f"- theta[{i}]: posterior mean {post['mean'][i]:.4f}, median {post['median'][i]:.4f}, "
@@ -323,24 +299,24 @@ def posterior_section(r, figs) -> str:
     out.append(f"- Ordering: {chain} holds in {ordered:,} of "
                f"{th.shape[0] * th.shape[1]:,} draws, so no draw has swapped labels.")
     out.append("")
-    caps = {"marginals": "Figure 3. Marginal posteriors: NUTS draws (histogram), the exact density "
+    caps = {"marginals": "Marginal posteriors: NUTS draws (histogram), the exact density "
                          "(line), EM-ML, EM-MAP, the posterior mean and the HDI.",
             "joint": _joint_caption(r),
-            "prior_posterior": "Figure 6. Prior and posterior. Ordering the coins turns the same "
+            "prior_posterior": "Prior and posterior. Ordering the coins turns the same "
                                "Beta prior into different priors per coin (the smallest and the "
                                "largest of the draws), which is what the ordered model uses."}
     for name, cap in caps.items():
         if name in figs:
-            out.append(f"![{cap}](figures/{figs[name]})\n\n*{cap}*\n")
+            out.append(embed(name, figs[name], cap))
     return "\n".join(out)
 
 
 def _joint_caption(r) -> str:
     th = r.nuts.theta_draws.reshape(-1, r.nuts.theta_draws.shape[-1])
     if th.shape[1] != 2:
-        return "Figure 4. The joint posterior."
+        return "The joint posterior."
     corr = float(np.corrcoef(th[:, 0], th[:, 1])[0, 1])
-    return (f"Figure 4. The joint posterior of the two coins: all of it lies above the diagonal "
+    return (f"The joint posterior of the two coins: all of it lies above the diagonal "
             f"(the ordering theta_0 < theta_1), and the coins' correlation is {corr:+.2f}.")
 
 
@@ -363,7 +339,7 @@ def sets_section(r, figs) -> str:
             if r.data.labels is not None:
                 row.append(r.data.labels[i])
             rows.append(row)
-        out.append(_table(header, rows))
+        out.append(table(header, rows))
     sharp_em = np.mean(np.max(em_r, axis=1))
     sharp_post = np.mean(np.max(post, axis=1))
     out.append(f"On average EM-MAP gives the most likely coin probability {sharp_em:.2f}, the "
@@ -373,8 +349,8 @@ def sets_section(r, figs) -> str:
                                                   "the posterior is at least as certain here.") + "\n")
     out.append(predictive_check(r))
     if "assignment" in figs:
-        cap = "Figure 5. EM-MAP responsibilities vs posterior assignment probabilities."
-        out.append(f"![{cap}](figures/{figs['assignment']})\n\n*{cap}*\n")
+        cap = "EM-MAP responsibilities vs posterior assignment probabilities."
+        out.append(embed("assignment", figs["assignment"], cap))
     return "\n".join(out)
 
 
@@ -387,13 +363,14 @@ def predictive_check(r) -> str:
     rep = np.asarray(tree["posterior_predictive"]["heads"].values, float)
     rep = rep.reshape(-1, rep.shape[-1])                          # (draws, sets)
     h, n = r.data.heads.astype(float), r.data.tosses.astype(float)
-    lo, hi = np.quantile(rep, [0.03, 0.97], axis=0)
+    prob = r.options.hdi_prob
+    lo, hi = np.quantile(rep, [0.5 - prob / 2, 0.5 + prob / 2], axis=0)
     inside = int(np.sum((h >= lo) & (h <= hi)))
     spread_obs = np.var(h / n)
     spread_rep = np.var(rep / n, axis=1)
     p = float(np.mean(spread_rep >= spread_obs))
     return (f"**Posterior predictive check.** Replicating the data from posterior draws, "
-            f"{inside} of {r.data.n_sets} sets fall inside their 94% predictive interval of heads. "
+            f"{inside} of {r.data.n_sets} sets fall inside their {prob:.0%} predictive interval of heads. "
             f"The spread of the heads proportions across sets (variance {spread_obs:.4f}) is "
             f"exceeded by {p:.0%} of the replicates (posterior predictive p-value "
             f"{p:.2f}); " + ("values near 0 or 1 would say the model cannot produce data like "
@@ -409,7 +386,7 @@ def checks_section(agreement) -> str:
                      "n/a" if c["tolerance"] is None else f"{c['tolerance']:.2g}",
                      "agree" if c["agree"] else "**differ**"])
     out = ["## Where the methods agree, and why they differ\n",
-           _table(["check", "difference", "tolerance", "verdict"], rows)]
+           table(["check", "difference", "tolerance", "verdict"], rows)]
     for c in agreement:
         out.append(f"- **{c['check']}** — {c['explanation']}")
     return "\n".join(out) + "\n"
@@ -440,15 +417,17 @@ def takeaways(r, agreement) -> str:
 
 def reproduce(r) -> str:
     o = r.options
-    from .report import versions
-
-    v = versions()
+    v = r.versions
     cmd = r.command
     t = ", ".join(f"{k} {s:.1f} s" for k, s in r.timings.items())
     return ("## Reproduce\n\n"
             f"`{cmd}` (seed {o.seed}; {o.chains} chains x {o.draws} draws after {o.tune} warm-up, "
             f"target_accept {o.target_accept}). Data sha256 `{r.data.sha256[:16]}…`. "
             + ", ".join(f"{k} {val}" for k, val in v.items()) + f". Stage times: {t}.\n")
+
+
+def glossary(prob: float) -> str:
+    return GLOSSARY.replace("94%", f"{prob:.0%}").replace("1.88", f"{z_value(prob):.2f}")
 
 
 GLOSSARY = """## Terms

@@ -8,9 +8,11 @@ defaults), coin B at init[1] (0.5). Everywhere else components are ordered by th
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, logsumexp, xlog1py, xlogy
+from scipy.special import digamma
 
-from em.vb import start_factors
+from em.model import credited, e_step
+from em.pairs import compress
+from em.vb import start_factors, vb_e_step
 
 
 def coin_names(k: int) -> list[str]:
@@ -23,23 +25,21 @@ def first_iteration(heads, tosses, init, per_set_limit: int = 10_000) -> dict:
     the distinct (heads, tosses) pairs, with a ``count`` of sets each (totals are over all sets).
     """
     heads, tosses = np.asarray(heads), np.asarray(tosses)
-    count = np.ones(heads.size)
-    if heads.size > per_set_limit:
-        from bayes.pairs import compress
-
-        p = compress(heads, tosses)
-        heads, tosses, count = p.heads, p.tosses, p.count.astype(float)
-    h = heads.astype(float)
-    t = tosses.astype(float) - h
+    pairs = compress(heads, tosses)
     th = np.asarray(init, float)
-    lj = xlogy(h[:, None], th[None, :]) + xlog1py(t[:, None], -th[None, :])  # equal weights
-    p = np.exp(lj - logsumexp(lj, axis=1, keepdims=True))                    # (rows, K)
+    _, p_pairs = e_step(pairs, th, np.full(th.size, 1.0 / th.size))    # (pairs, K)
+    total_h, total_t, _ = credited(pairs, p_pairs)
+    by_set = heads.size <= per_set_limit
+    p = p_pairs
+    if by_set:                                                          # one row per set
+        p, h, t, count = p[pairs.inverse], heads, tosses - heads, np.ones(heads.size, int)
+    else:
+        h, t, count = pairs.heads, pairs.tails, pairs.count
     eh, et = p * h[:, None], p * t[:, None]
-    total_h, total_t = count @ eh, count @ et
-    return {"coins": coin_names(th.size), "init": th.tolist(), "rows": "sets" if
-            count.max() == 1 and heads.size <= per_set_limit else "distinct pairs",
-            "heads": h.astype(int).tolist(), "tails": t.astype(int).tolist(),
-            "count": count.astype(int).tolist(), "probability": p.tolist(),
+    return {"coins": coin_names(th.size), "init": th.tolist(), "rows": "sets" if by_set
+            else "distinct pairs",
+            "heads": np.asarray(h).astype(int).tolist(), "tails": np.asarray(t).astype(int).tolist(),
+            "count": np.asarray(count).astype(int).tolist(), "probability": p.tolist(),
             "expected_heads": eh.tolist(), "expected_tails": et.tolist(),
             "total_heads": total_h.tolist(), "total_tails": total_t.tolist(),
             "new_theta": (total_h / (total_h + total_t)).tolist()}
@@ -66,16 +66,15 @@ def first_step_three_ways(heads, tosses, init, prior, set_index: int = 0) -> dic
     from E[log theta_k] and E[log(1 - theta_k)] under the starting Beta factors, whose means are
     init and whose strength is a + b + (tosses per coin) (em.vb.start_factors).
     """
-    h = int(heads[set_index])
-    t = int(tosses[set_index]) - h
+    pairs = compress(heads, tosses)
+    j = pairs.inverse[set_index]
+    h, t = int(pairs.heads[j]), int(pairs.tails[j])
     th = np.asarray(init, float)
-    lj = h * np.log(th) + t * np.log1p(-th)
-    p_em = np.exp(lj - logsumexp(lj))
-    A, B = start_factors((np.asarray(heads), np.asarray(tosses)), th, prior)
+    p_em = e_step(pairs, th, np.full(th.size, 1.0 / th.size))[1][j]
+    A, B = start_factors(pairs, th, prior)
     e_log = digamma(A) - digamma(A + B)
     e_log1m = digamma(B) - digamma(A + B)
-    lv = h * e_log + t * e_log1m
-    p_vb = np.exp(lv - logsumexp(lv))
+    p_vb = vb_e_step(pairs, A, B, None)[1][j]
     return {"set": set_index + 1, "heads": h, "tails": t, "coins": coin_names(th.size),
             "init": th.tolist(),
             "em": {"probability": p_em.tolist(), "credited_heads": (p_em * h).tolist()},

@@ -1,15 +1,15 @@
 """``python -m em``: fit the coin mixture by EM (ML, or MAP with --prior) or by VB (--vb).
 
-The engine (em.fit, em.vb) imports nothing of ours; this front end borrows compare.cli and
-compare.data, which hold the project's data formats and its one-line error convention.
+The engine (em.fit, em.vb) imports nothing of ours; this front end uses coindata, the data
+formats and the one-line error convention that the three front ends share.
 """
 
 from __future__ import annotations
 
 import sys
 
-from compare.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_float,
-                         nonneg_int, positive_int, probabilities)
+from coindata.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_float,
+                         nonneg_int, probabilities)
 
 
 def build_parser() -> Parser:

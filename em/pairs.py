@@ -3,6 +3,9 @@
 The mixture likelihood depends on the data only through the multiset of (heads, tosses)
 pairs, so every computation in this package runs over the distinct pairs, each weighted by
 how often it occurs. The cost then grows with the number of distinct pairs, not of sets.
+
+The bayes package has its own twin of this module on purpose: the two engines share no code, so
+that their agreement is an independent check.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from scipy.special import gammaln
 class Pairs:
     """Distinct (heads, tosses) pairs with their counts.
 
-    heads, tosses, count : int arrays, shape (n_pairs,)
+    heads, tosses, tails, count : int arrays, shape (n_pairs,)
     inverse : int array, shape (n_sets,); set i is pair ``inverse[i]``
     log_binom : float array, shape (n_pairs,); log C(tosses, heads)
     """
@@ -27,6 +30,10 @@ class Pairs:
     count: np.ndarray
     inverse: np.ndarray
     log_binom: np.ndarray
+
+    @property
+    def tails(self) -> np.ndarray:
+        return self.tosses - self.heads
 
     @property
     def n_sets(self) -> int:

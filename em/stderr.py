@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fit import e_step
+from .model import e_step
 from .pairs import Pairs
 
 BOUNDARY = 1e-9

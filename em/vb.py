@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import betaln, digamma, gammaln, logsumexp
 
-from .fit import check_init, check_loop_options, default_init
+from . import driver
+from .model import credited, data_starts, log_joint_from_logs
+from .options import Settings, check
 from .pairs import Pairs, compress
 
 
@@ -126,21 +128,20 @@ def expected_logs(A, B, D, k):
 
 
 def vb_e_step(pairs: Pairs, A, B, D):
-    """Per-pair logsumexp of log rho (n_pairs,) and responsibilities (n_pairs, K)."""
+    """Per-pair logsumexp of log rho (n_pairs,) and responsibilities (n_pairs, K).
+
+    EM's log_joint with log theta, log(1 - theta), log w replaced by their expectations.
+    """
     e_log_t, e_log_1mt, e_log_w = expected_logs(A, B, D, A.size)
-    tails = pairs.tosses - pairs.heads
-    log_rho = (e_log_w + pairs.log_binom[:, None]
-               + pairs.heads[:, None] * e_log_t + tails[:, None] * e_log_1mt)
+    log_rho = log_joint_from_logs(pairs, e_log_w, e_log_t, e_log_1mt)
     lse = logsumexp(log_rho, axis=1)
     return lse, np.exp(log_rho - lse[:, None])
 
 
 def vb_m_step(pairs: Pairs, resp, a, b, alpha, learned):
     """q(theta_k) = Beta(a_k + H_k, b_k + T_k); q(w) = Dirichlet(alpha + S_k)."""
-    cr = resp * pairs.count[:, None]
-    heads_k = cr.T @ pairs.heads
-    tails_k = cr.T @ (pairs.tosses - pairs.heads)
-    D = alpha + cr.sum(axis=0) if learned else None
+    heads_k, tails_k, sets_k = credited(pairs, resp)
+    D = alpha + sets_k if learned else None
     return a + heads_k, b + tails_k, D
 
 
@@ -164,79 +165,77 @@ def elbo(pairs: Pairs, lse, A, B, D, a, b, alpha) -> float:
     return value
 
 
-# ---------------------------------------------------------------- the driver
+# ---------------------------------------------------------------- VB as one function for the driver
 
-def _run_one(pairs, m0, a, b, alpha, learned, max_iter, tol):
-    k = m0.size
-    conc = a + b + pairs.tosses @ pairs.count / k
-    A, B = m0 * conc, (1 - m0) * conc
-    D = np.full(k, alpha + pairs.n_sets / k) if learned else None
-    lse, resp = vb_e_step(pairs, A, B, D)
-    value = elbo(pairs, lse, A, B, D, a, b, alpha)
-    history = [(A / (A + B), value)]
-    converged = False
-    for _ in range(max_iter):
-        A, B, D = vb_m_step(pairs, resp, a, b, alpha, learned)
-        lse, resp = vb_e_step(pairs, A, B, D)
-        new = elbo(pairs, lse, A, B, D, a, b, alpha)
-        history.append((A / (A + B), new))
-        change, value = new - value, new
-        if abs(change) < tol * max(1.0, abs(value)):
-            converged = True
-            break
-    return A, B, D, history, converged
+class _VB:
+    """VB's q <- F(q) on the vector x = (A, B) or (A, B, D) of the factors' parameters."""
+
+    def __init__(self, pairs: Pairs, s: Settings):
+        self.pairs, self.s, self.k = pairs, s, s.components
+
+    def unpack(self, x):
+        k = self.k
+        return x[:k], x[k:2 * k], (x[2 * k:] if self.s.learned else None)
+
+    def pack(self, A, B, D):
+        return np.concatenate([A, B] + ([D] if self.s.learned else []))
+
+    def start(self, m0):
+        """Beta factors with means m0, as if each coin had been credited an equal share."""
+        conc = self.s.a + self.s.b + self.pairs.tosses @ self.pairs.count / self.k
+        D = np.full(self.k, self.s.dirichlet + self.pairs.n_sets / self.k) if self.s.learned else None
+        return self.pack(m0 * conc, (1 - m0) * conc, D)
+
+    def evaluate(self, x):
+        s = self.s
+        A, B, D = self.unpack(x)
+        lse, resp = vb_e_step(self.pairs, A, B, D)
+        value = elbo(self.pairs, lse, A, B, D, s.a, s.b, s.dirichlet)
+        return value, self.pack(*vb_m_step(self.pairs, resp, s.a, s.b, s.dirichlet, s.learned))
 
 
 def vb(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(1.0, 1.0),
        dirichlet: float = 1.0, init=None, max_iter: int = 1000, tol: float = 1e-12,
-       restarts: int = 4, seed: int | None = 0) -> VBResult:
+       restarts: int = 4, seed: int | None = 0, accelerate: str = "none") -> VBResult:
     """Mean-field variational Bayes for the K-coin mixture (see the module docstring).
 
     Same options as :func:`em.fit`; ``prior`` is (a, b) for every theta or K pairs, any a, b > 0
     (default Beta(1, 1)); ``dirichlet`` > 0 is the symmetric Dirichlet on learned weights;
     ``init`` gives the means of the starting Beta factors. Restarts keep the best ELBO.
     """
-    check_loop_options(components, weights, max_iter, tol, restarts)
-    arr = np.asarray(prior, dtype=float)
-    if arr.shape == (2,):
-        arr = np.tile(arr, (components, 1))
-    if arr.shape != (components, 2) or not np.all(np.isfinite(arr) & (arr > 0)):
-        raise ValueError(f"prior must be (a, b) with a, b > 0 or {components} such pairs, got {prior!r}")
-    if not (np.isfinite(dirichlet) and dirichlet > 0):
-        raise ValueError(f"dirichlet must be > 0, got {dirichlet!r}")
-    a, b = arr[:, 0].copy(), arr[:, 1].copy()
-    learned = weights == "learned"
+    s = check(components=components, weights=weights, prior=prior, dirichlet=dirichlet,
+              init=init, max_iter=max_iter, tol=tol, restarts=restarts, seed=seed,
+              accelerate=accelerate, method="vb")
     pairs = compress(heads, tosses)
-    m0 = default_init(pairs, components) if init is None else check_init(init, components)
-    rng = np.random.default_rng(seed)
-    starts = [m0] + [np.sort(rng.uniform(0.05, 0.95, components)) for _ in range(restarts)]
+    method = _VB(pairs, s)
+    m0 = data_starts(pairs, s.components) if s.init is None else s.init
+    starts = [method.start(m.astype(float)) for m in driver.random_starts(m0, s.restarts, s.seed)]
+    found = driver.search(method.evaluate, starts, max_iter=s.max_iter, tol=s.tol)
+    run = found.best
 
-    best, finals = None, []
-    for i, start in enumerate(starts):
-        run = _run_one(pairs, start.astype(float), a, b, float(dirichlet), learned, max_iter, tol)
-        final = run[3][-1][1]
-        finals.append(final)
-        if best is None or final > best[1] + 1e-9 * max(1.0, abs(best[1])):
-            best = (i, final, run)
-    best_start, _, (A, B, D, hist, converged) = best
-
+    A, B, D = method.unpack(run.x)
     order = np.argsort(A / (A + B), kind="stable")
     A, B = A[order], B[order]
     D = None if D is None else D[order]
+    a, b = s.a[order], s.b[order]
     lse, resp = vb_e_step(pairs, A, B, D)
-    value = elbo(pairs, lse, A, B, D, a[order], b[order], float(dirichlet))
+    value = elbo(pairs, lse, A, B, D, a, b, s.dirichlet)
     warnings = []
-    if not converged and tol > 0:
-        warnings.append(f"VB did not converge in {max_iter} iterations (tol {tol:g})")
+    if not run.converged and s.tol > 0:
+        warnings.append(driver.not_converged("VB", s.max_iter, s.tol))
+    history = []
+    for i, (x, e) in enumerate(run.path):
+        hA, hB, _ = method.unpack(x)
+        history.append(VBStep(i, (hA / (hA + hB))[order], e))
+    k = s.components
     return VBResult(
         theta_alpha=A, theta_beta=B, weights_concentration=D,
-        weights=np.full(components, 1.0 / components) if D is None else D / D.sum(),
-        elbo=value, iterations=len(hist) - 1, converged=converged,
-        responsibilities=resp[pairs.inverse],
-        history=tuple(VBStep(i, m[order], e) for i, (m, e) in enumerate(hist)),
-        prior=tuple((float(x), float(y)) for x, y in zip(a[order], b[order])),
-        dirichlet=float(dirichlet), weights_mode=weights, start_elbos=tuple(finals),
-        best_start=best_start, warnings=tuple(warnings))
+        weights=np.full(k, 1.0 / k) if D is None else D / D.sum(),
+        elbo=value, iterations=run.iterations, converged=run.converged,
+        responsibilities=resp[pairs.inverse], history=tuple(history),
+        prior=tuple((float(x), float(y)) for x, y in zip(a, b)),
+        dirichlet=float(s.dirichlet), weights_mode=s.weights, start_elbos=found.finals,
+        best_start=found.best_start, warnings=tuple(warnings))
 
 
 def start_factors(pairs_or_counts, init, prior=(1.0, 1.0)):

@@ -131,3 +131,36 @@ def test_refresh_rules(quick_report, tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputError, match="not a folder"):
         check_target(tmp_path / "file", force=True)
+
+
+def test_a_new_rung_is_one_registry_entry(tmp_path):
+    """A toy method (EM-ML with its Wald sd doubled) added in a few lines through the registry
+    shows up in the ladder table of report.md and in summary.json's ladder, for every theta."""
+    import dataclasses
+
+    from compare import rungs
+    from compare.__main__ import main
+
+    def doubled(fit, options):
+        base = rungs.rung("ml").estimates(fit, options)
+        return {param: [dataclasses.replace(e, sd=2 * e.sd, low=e.centre - 2 * (e.centre - e.low),
+                                            high=e.centre + 2 * (e.high - e.centre),
+                                            interval="Wald x 2") for e in rows]
+                for param, rows in base.items()}
+
+    toy = rungs.Rung("ml2", "EM (ML), doubled sd", "EM-ML x 2", "em", "as EM", "a point",
+                     run=lambda data, o, r: r.results["ml"], estimates=doubled)
+    rungs.RUNGS.append(toy)
+    try:
+        assert main(["--quick", "--out", str(tmp_path / "toy")]) == 0
+    finally:
+        rungs.RUNGS.remove(toy)
+    s = json.loads((tmp_path / "toy" / "summary.json").read_text())
+    ml = {row["parameter"]: row for row in s["ladder"] if row["method"] == "EM (ML)"}
+    toys = {row["parameter"]: row for row in s["ladder"] if row["method"] == "EM (ML), doubled sd"}
+    assert set(toys) == set(ml) == {"theta[0]", "theta[1]"}
+    for p, row in toys.items():
+        assert row["sd"] == pytest.approx(2 * ml[p]["sd"], rel=1e-12)
+        assert row["interval"] == "Wald x 2"
+    md = (tmp_path / "toy" / "report.md").read_text()
+    assert md.count("| EM (ML), doubled sd |") == 3      # the method table and one row per theta

@@ -1,4 +1,4 @@
-"""Tests for compare.data: built-ins, CSV/text loading, errors, from_counts, simulate."""
+"""Tests for coindata: built-ins, CSV/text loading, errors, from_counts, simulate."""
 
 import hashlib
 import os
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compare.data import (
+from coindata import (
     BUILTINS,
     CoinData,
     DataError,
@@ -65,21 +65,44 @@ def test_builtin_written_out_loads_with_the_same_hash(tmp_path):
 
 def test_import_is_light():
     heavy = "{'pymc', 'arviz', 'matplotlib', 'scipy', 'em', 'bayes'}"
-    code = f"import sys, compare, compare.data; print(sorted({heavy} & set(sys.modules)))"
+    code = f"import sys, coindata, coindata.cli; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=os.path.dirname(os.path.dirname(__file__)), check=True)
     assert out.stdout.strip() == "[]"
+
+
+SYNTHETIC = ("do-batzoglou", "three-coins", "unequal")      # made with known coins
+REAL = ("geissler", "saxony", "weldon-dice", "women-queue")   # published frequency tables
 
 
 @pytest.mark.parametrize("name", sorted(BUILTINS))
 def test_every_builtin_loads(name):
     d = load(f"builtin:{name}")
     assert d.name == name and d.n_sets >= 5
-    assert d.labels is not None and len(d.labels) == d.n_sets
+    if name in SYNTHETIC:
+        assert d.labels is not None and len(d.labels) == d.n_sets
+    assert BUILTINS[name].source          # every data set says where it comes from
+
+
+def test_real_data_match_their_published_totals():
+    """Totals as published (Edwards 1958; Pearson 1900; Jinkinson & Slater 1981)."""
+    sax = load("builtin:saxony")
+    assert sax.n_sets == 6115 and set(sax.tosses.tolist()) == {12}
+    assert np.bincount(sax.heads).tolist() == [3, 24, 104, 286, 670, 1033, 1343, 1112, 829, 478,
+                                                181, 45, 7]
+    geissler = load("builtin:geissler")
+    assert geissler.n_sets == 991_958 and sorted(set(geissler.tosses.tolist())) == list(range(1, 13))
+    # Saxony is Geissler's row for 12 children
+    twelve = geissler.tosses == 12
+    assert np.array_equal(np.sort(geissler.heads[twelve]), np.sort(sax.heads))
+    dice = load("builtin:weldon-dice")
+    assert dice.n_sets == 26_306 and int(dice.heads.sum()) == 106_602
+    queue = load("builtin:women-queue")
+    assert queue.n_sets == 100 and int(queue.heads.sum()) == 435
 
 
 def test_other_builtins_have_the_promised_shape():
-    assert builtin_names() == ["do-batzoglou", "three-coins", "unequal"]
+    assert builtin_names() == sorted(SYNTHETIC + REAL)
     three = load("builtin:three-coins")
     assert three.tosses.tolist() == [20] * 12 and sorted(set(three.labels)) == ["A", "B", "C"]
     rates = {c: three.heads[np.array(three.labels) == c].sum() / 80 for c in "ABC"}
@@ -235,7 +258,7 @@ def test_missing_file_directory_and_unknown_builtin(tmp_path):
 
 
 def test_unreadable_file(tmp_path, monkeypatch):
-    import compare.data as data_module
+    import coindata.sources as data_module
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

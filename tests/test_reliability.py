@@ -77,7 +77,7 @@ CASES = [
     ("bayes", ["--init", "0.3,0.3"], "differ"),
     ("bayes", ["--netcdf", "out.txt"], ".nc"),
     ("bayes", ["--netcdf", "nodir/post.nc"], "nodir"),
-    ("compare", ["--prior", "0.5,0.5"], "a, b >= 1"),
+    ("compare", ["--prior", "0.5,0.5"], "a >= 1 and b >= 1"),
     ("compare", ["--weights", "learned", "--dirichlet", "0.5"], "ALPHA >= 1"),
     ("compare", ["--draws", "abc"], "--draws"),
     ("compare", ["--components", "11"], "components"),
@@ -175,7 +175,7 @@ def test_degenerate_data_gives_a_valid_report(tmp_path, name, text, extra, warni
 @pytest.mark.slow
 def test_a_million_sets(tmp_path):
     from compare.__main__ import main
-    from compare.data import simulate
+    from coindata import simulate
 
     d = simulate((0.3, 0.7), (0.5, 0.5), 10**6, 10, seed=1, name="million")
     src = tmp_path / "million.csv"

@@ -5,48 +5,48 @@ import json
 import numpy as np
 import pytest
 
-from compare.data import load
-from compare.run import Options, Run
-from compare.studies import StudyArgs, coverage_study, run_studies
+from coindata import load
+from compare.options import Options
+from compare.studies import StudyArgs, module, names, run_studies
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def paper_run():
-    return Run(data=load("builtin:do-batzoglou"), options=Options(quick=True))
+def paper():
+    return load("builtin:do-batzoglou"), Options(quick=True, seed=3)
 
 
-def _args(names, **kw):
-    base = dict(names=names, truth=(0.3, 0.75), weights=(0.5, 0.5), tosses=10, replicates=8,
-                sizes=(5, 50, 2000), seed=3, prior=(2.0, 2.0), quick=True)
+def _args(**kw):
+    base = dict(truth=(0.3, 0.75), weights=(0.5, 0.5), tosses=10, replicates=8,
+                sizes=(5, 50, 2000))
     base.update(kw)
     return StudyArgs(**base)
 
 
-def test_every_study_runs_and_explains_itself(paper_run, tmp_path):
-    studies, sections = run_studies(_args(("prior", "size", "coverage", "labels", "components")),
-                                    paper_run)
+def test_every_study_runs_and_explains_itself(paper):
+    data, options = paper
+    studies, sections = run_studies(names(), data, options, _args())
     assert set(studies) == {"prior", "size", "coverage", "labels", "components"}
     json.dumps(studies, allow_nan=False, default=float)
     for name, s in studies.items():
         assert s["explanation"] and s["seconds"] > 0
     for sec in sections:
-        assert sec["markdown"].startswith("## Study")
-        for path in sec["figures"].values():
+        assert sec.markdown.startswith("## Study")
+        for path in sec.figures.values():
             assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
 
     prior = studies["prior"]["table"]
     assert prior[0]["strength"] == 0
     # strength 0 is Beta(1, 1): MAP is ML
     import em
-    ml = em.fit(paper_run.data.heads, paper_run.data.tosses, init=(0.6, 0.5))
+    ml = em.fit(data.heads, data.tosses, init=(0.6, 0.5))
     np.testing.assert_allclose(prior[0]["map"], ml.theta, atol=1e-8)
     # stronger priors pull the high coin's MAP down towards 0.5
     assert prior[-1]["map"][1] < prior[0]["map"][1]
     # the median is invariant to the log-odds reparameterisation; the mode is not
     for row in prior:
-        np.testing.assert_allclose(row["median"], row["median_via_logit"], atol=1e-6)
+        np.testing.assert_allclose(row["draws_median"], row["median_via_logit"], atol=1e-6)
     assert abs(prior[0]["map_logit"][1] - prior[0]["map"][1]) > 0.01
 
     size = studies["size"]["table"]
@@ -63,10 +63,11 @@ def test_every_study_runs_and_explains_itself(paper_run, tmp_path):
     assert comp["k_bic"] in (1, 2, 3) and comp["k_loo"] in (1, 2, 3)
 
 
-def test_coverage_on_large_data_is_nominal(paper_run, tmp_path):
+def test_coverage_on_large_data_is_nominal(paper):
     """200 sets of 10 tosses, well-separated coins: Wald and HDI coverage within 3.5 MC se of 94%."""
-    sa = _args(("coverage",), replicates=150, seed=11)
-    res = coverage_study(sa, paper_run, tmp_path, n_sets=200)
+    data, options = paper
+    res = module("coverage").compute(data, Options(quick=True, seed=11),
+                                     _args(replicates=150, coverage_sets=200))
     for c in res["coverage"]:
         se = np.sqrt(0.94 * 0.06 / c["replicates"])
         assert abs(c["coverage"] - 0.94) < 3.5 * se, c

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import optimize, stats
 
-from bayes.summary import diagnostics, posterior_mode, summarize
+from bayes.summary import diagnostics, marginal_peak, summarize
 
 CHAINS, DRAWS = 4, 2000
 N = CHAINS * DRAWS
@@ -142,8 +142,8 @@ def test_constant_and_missing_variables_are_skipped():
     assert diagnostics(tree)["warnings"] == []
 
 
-def test_posterior_mode_edge_cases():
-    assert posterior_mode(np.full(10, 0.3)) == 0.3
-    assert math.isnan(posterior_mode(np.array([])))
+def test_marginal_peak_edge_cases():
+    assert marginal_peak(np.full(10, 0.3)) == 0.3
+    assert math.isnan(marginal_peak(np.array([])))
     x = np.random.default_rng(1).normal(0.2, 0.05, 20_000)
-    assert posterior_mode(x) == pytest.approx(0.2, abs=0.01)
+    assert marginal_peak(x) == pytest.approx(0.2, abs=0.01)

@@ -6,7 +6,7 @@ of integer arrays is all the engines see; names, labels and the sha256 travel wi
 Sources accepted by ``load(src)``:
 
 ``builtin:NAME``
-    A set shipped with this module (``builtin_names()``); ``builtin:do-batzoglou`` is the
+    A data set shipped with the package (``coindata.builtins``); ``builtin:do-batzoglou`` is the
     worked example of Do & Batzoglou (2008), with its known coins B, A, A, B, A.
 
 ``PATH.csv``
@@ -45,16 +45,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = [
-    "BUILTINS",
-    "Builtin",
-    "CoinData",
-    "DataError",
-    "builtin_names",
-    "from_counts",
-    "load",
-    "simulate",
-]
+from .builtins import BUILTINS, builtin_names
+
+__all__ = ["CoinData", "DataError", "from_counts", "load", "simulate"]
 
 _MAX_DIGITS = 18  # every count fits in int64 with room to spare
 _COLUMNS = ("heads", "tosses", "sequence", "coin")
@@ -607,74 +600,6 @@ def _stem(path: str) -> str:
     return os.path.splitext(base)[0] or base
 
 
-# --------------------------------------------------------------------------- built-ins
-
-
-@dataclass(frozen=True)
-class Builtin:
-    """A data set shipped with the module: literal counts, optional labels and sequences."""
-
-    description: str
-    heads: tuple[int, ...]
-    tosses: tuple[int, ...]
-    labels: tuple[str, ...] | None = None
-    sequences: tuple[str, ...] | None = None
-
-
-def _from_sequences(description: str, sequences: tuple[str, ...], labels) -> Builtin:
-    return Builtin(
-        description,
-        tuple(s.count("H") for s in sequences),
-        tuple(len(s) for s in sequences),
-        labels,
-        sequences,
-    )
-
-
-BUILTINS: dict[str, Builtin] = {
-    "do-batzoglou": _from_sequences(
-        "Do & Batzoglou (2008), Nature Biotechnology 26:897: five sets of 10 tosses of "
-        "coins A and B (heads 5, 9, 8, 4, 7); known coins B, A, A, B, A.",
-        ("HTTTHHTHTH", "HHHHTHHHHH", "HTHHHHHTHH", "HTHTTTHHTT", "THHHTHHHTH"),
-        ("B", "A", "A", "B", "A"),
-    ),
-    # K = 3 demo: 12 sets of 20 tosses, 4 per coin; the known-label ML estimates are
-    # exactly A = 16/80 = 0.20, B = 40/80 = 0.50, C = 68/80 = 0.85.
-    "three-coins": Builtin(
-        "K = 3 demonstration: 12 sets of 20 tosses, four from each of coins "
-        "A (~0.20), B (~0.50) and C (~0.85); known coins given.",
-        (4, 10, 17, 3, 9, 18, 11, 5, 16, 4, 10, 17),
-        (20,) * 12,
-        ("A", "B", "C", "A", "B", "C", "B", "A", "C", "A", "B", "C"),
-    ),
-    # Unequal set sizes, which the paper's example never exercises. Known-label ML:
-    # A = 27/33 = 0.818, B = 29/65 = 0.446 (close to the paper's 0.80 / 0.45).
-    "unequal": Builtin(
-        "Two coins, eight sets of unequal length (3 to 25 tosses), A ~0.8 and B ~0.45; "
-        "known coins given.",
-        (2, 10, 6, 9, 3, 7, 8, 11),
-        (5, 12, 8, 20, 3, 15, 10, 25),
-        ("B", "A", "A", "B", "A", "B", "A", "B"),
-    ),
-}
-
-
-def builtin_names() -> list[str]:
-    """Names accepted by ``load('builtin:NAME')``, sorted."""
-    return sorted(BUILTINS)
-
-
-def _load_builtin(name: str, shown: str) -> CoinData:
-    spec = BUILTINS.get(name)
-    if spec is None:
-        known = ", ".join(builtin_names())
-        raise DataError(shown, f"unknown built-in data set {name!r} (known: {known})")
-    heads = np.array(spec.heads, np.int64)
-    tosses = np.array(spec.tosses, np.int64)
-    text = _canonical_csv(heads, tosses, spec.labels, spec.sequences)
-    return CoinData(name, heads, tosses, spec.labels, _sha256_text(text), shown, spec.sequences)
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -703,6 +628,16 @@ def load(src: str) -> CoinData:
     return CoinData(
         _stem(src), heads, tosses, labels, hashlib.sha256(raw).hexdigest(), src, seqs
     )
+
+
+def _load_builtin(name: str, shown: str) -> CoinData:
+    spec = BUILTINS.get(name)
+    if spec is None:
+        known = ", ".join(builtin_names())
+        raise DataError(shown, f"unknown built-in data set {name!r} (known: {known})")
+    heads, tosses = spec.arrays()
+    text = _canonical_csv(heads, tosses, spec.labels, spec.sequences)
+    return CoinData(name, heads, tosses, spec.labels, _sha256_text(text), shown, spec.sequences)
 
 
 def from_counts(heads, tosses, *, name: str = "data", labels=None) -> CoinData:

@@ -1,7 +1,7 @@
 """Command-line plumbing shared by ``python -m em``, ``python -m bayes`` and ``python -m compare``.
 
 Every command fails the same way: one line on stderr, exit code 2, no traceback. This module
-imports only the standard library (and compare.data, which needs only NumPy), so that a bad
+imports only the standard library (and coindata.sources, which needs only NumPy), so that a bad
 flag or file is rejected in a fraction of a second, before PyMC is ever imported.
 """
 
@@ -13,10 +13,6 @@ import math
 import sys
 
 EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """Bad input found after parsing; reported as one line, exit 2."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -116,8 +112,8 @@ def add_model_args(p: argparse.ArgumentParser, *, default_prior=None):
 
 
 def load_data(prog: str, src: str):
-    """compare.data.load, with a bad source turned into the one-line exit-2 failure."""
-    from .data import DataError, load
+    """coindata.load, with a bad source turned into the one-line exit-2 failure."""
+    from .sources import DataError, load
 
     try:
         return load(src)

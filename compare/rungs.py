@@ -1,0 +1,231 @@
+"""The ladder from EM to the exact posterior: one registry entry per method (a "rung").
+
+Each rung says its name, how it treats the hidden coins and the thetas, how to run it on
+(data, options), and how to describe its result in one common form, :class:`Estimate` per
+parameter: a centre (point or posterior mean), an sd, an interval and its kind, and draws or a
+density where it has them. The ladder table, the ladder figure, summary.json's ``ladder``, the
+checks against the exact posterior and the warnings all loop over :data:`RUNGS`, so a new
+method is one new entry here (plus, if it likes, a sentence of its own in the report).
+
+Stages: "em" rungs run first, in this process (milliseconds); "reference" rungs need no PyMC
+and run in a forked worker beside the PyMC compile; "posterior" rungs need the compiled model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from scipy import stats
+
+import bayes
+import em
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a rung says about one parameter component (e.g. theta[0])."""
+
+    centre: float | None            # the point, or the posterior mean
+    sd: float | None                # standard error or posterior sd
+    low: float | None               # interval, of kind ``interval``
+    high: float | None
+    interval: str                   # "Wald", "Laplace (Wald at the mode)", "Beta quantiles", "HDI"
+    draws: np.ndarray | None = None                         # 1-D posterior draws
+    density: tuple[np.ndarray, np.ndarray] | None = None    # (x, density on x)
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One method of the ladder.
+
+    run(data, options, r) -> the engine's result (or None where the rung does not apply; ``r`` is
+    the run so far, for rungs built on earlier ones); estimates(result, options) ->
+    {"theta": [Estimate per coin], "weights": [...]}; warnings(result) -> lines for the report.
+    """
+
+    key: str
+    label: str                      # in the ladder table ("EM (ML)")
+    short: str                      # in sentences and check names ("EM-ML")
+    stage: str                      # "em", "reference" or "posterior"
+    hidden_coins: str               # how it treats z, for the ladder's method table
+    thetas: str                     # what it says about theta
+    run: Callable
+    estimates: Callable
+    warnings: Callable = lambda result: ()
+    warn_as: str = ""
+    kind: str = "point"             # "point", "approximation", "sampler", "exact"
+    style: dict = field(default_factory=dict)   # colour and line style in the ladder figure
+    text: dict = field(default_factory=dict)    # the rung's own sentences, by purpose
+
+
+def z_value(prob: float) -> float:
+    """The normal quantile of a central interval of probability ``prob`` (1.88 for 94%)."""
+    return float(stats.norm.ppf(0.5 + prob / 2))
+
+
+def _params(o) -> list[str]:
+    return ["theta"] + (["weights"] if o.learned else [])
+
+
+# ---------------------------------------------------------------- EM: points with curvature
+
+def _em_estimates(kind):
+    def estimates(fit, o):
+        z = z_value(o.hdi_prob)
+        out = {}
+        for param in _params(o):
+            rows = []
+            for i in range(o.components):
+                point = float(getattr(fit, param)[i])
+                se = fit.std_error[param][i]
+                lo, hi = (None, None) if se is None else (point - z * se, point + z * se)
+                rows.append(Estimate(point, se, lo, hi, kind))
+            out[param] = rows
+        return out
+    return estimates
+
+
+def _run_ml(data, o, r):
+    return em.fit(data.heads, data.tosses, prior=None, **o.em_options())
+
+
+def _run_map(data, o, r):
+    return em.fit(data.heads, data.tosses, prior=o.prior, **o.em_options())
+
+
+# ---------------------------------------------------------------- VB: Beta factors
+
+def _run_vb(data, o, r):
+    return em.vb(data.heads, data.tosses, prior=o.prior, **o.em_options())
+
+
+def _vb_estimates(vb, o):
+    prob = o.hdi_prob
+    tails = [0.5 - prob / 2, 0.5 + prob / 2]
+    out = {"theta": []}
+    x = np.linspace(0.001, 0.999, 500)
+    for i in range(o.components):
+        qa, qb = vb.theta_alpha[i], vb.theta_beta[i]
+        lo, hi = stats.beta.ppf(tails, qa, qb)
+        out["theta"].append(Estimate(float(vb.theta_mean[i]), float(vb.theta_sd[i]), float(lo),
+                                     float(hi), "Beta quantiles",
+                                     density=(x, stats.beta.pdf(x, qa, qb))))
+    if o.learned and vb.weights_concentration is not None:
+        d = vb.weights_concentration
+        out["weights"] = []
+        for i in range(o.components):
+            lo, hi = stats.beta.ppf(tails, d[i], d.sum() - d[i])
+            out["weights"].append(Estimate(float(vb.weights[i]), float(vb.weights_sd[i]),
+                                           float(lo), float(hi), "Beta quantiles"))
+    return out
+
+
+# ---------------------------------------------------------------- samplers: draws
+
+def _run_gibbs(data, o, r):
+    init = None if o.em_init is None else np.sort(o.em_init)
+    return bayes.fit(data.heads, data.tosses, components=o.components, weights=o.weights,
+                     dirichlet=o.dirichlet, prior=o.prior, draws=o.draws, tune=o.tune,
+                     chains=o.chains, seed=o.seed + 1, sampler="gibbs", init=init,
+                     hdi_prob=o.hdi_prob)
+
+
+def _run_nuts(data, o, r):
+    init = None if o.em_init is None else np.sort(o.em_init)
+    return bayes.fit(data.heads, data.tosses, components=o.components, weights=o.weights,
+                     dirichlet=o.dirichlet, prior=o.prior, draws=o.draws, tune=o.tune,
+                     chains=o.chains, seed=o.seed, target_accept=o.target_accept, init=init,
+                     hdi_prob=o.hdi_prob)
+
+
+def _draws_estimates(res, o):
+    out = {}
+    for param in _params(o):
+        p = res.posterior[param]
+        draws = (res.theta_draws if param == "theta" else res.weight_draws).reshape(
+            -1, o.components)
+        out[param] = [Estimate(p["mean"][i], p["sd"][i], p["hdi_low"][i], p["hdi_high"][i],
+                               "HDI", draws=draws[:, i]) for i in range(o.components)]
+    return out
+
+
+# ---------------------------------------------------------------- the exact posterior
+
+def _run_exact(data, o, r):
+    """The grid for K = 2, the conjugate Beta for K = 1; None otherwise."""
+    from . import reference
+
+    return reference.exact_posterior(data, o)
+
+
+def _exact_estimates(ex, o):
+    out = {}
+    for param in _params(o):
+        if param not in ex.summary:
+            continue
+        e = ex.summary[param]
+        dens = ex.densities.get(param, [None] * o.components)
+        out[param] = [Estimate(e["mean"][i], e["sd"][i], e["hdi_low"][i], e["hdi_high"][i], "HDI",
+                               density=dens[i]) for i in range(o.components)]
+    return out
+
+
+RUNGS: list[Rung] = [
+    Rung("ml", "EM (ML)", "EM-ML", "em", "E-step: exact P(z) at the current theta",
+         "a point: the maximiser", _run_ml, _em_estimates("Wald"),
+         warnings=lambda fit: fit.warnings, warn_as="EM (ML)", kind="point",
+         style={"color": "#d62728"}),
+    Rung("map", "EM (MAP)", "EM-MAP", "em", "E-step: exact P(z) at the current theta",
+         "a point: the maximiser", _run_map, _em_estimates("Laplace (Wald at the mode)"),
+         warnings=lambda fit: fit.warnings, warn_as="EM (MAP)", kind="point",
+         style={"color": "#1f77b4"}),
+    Rung("vb", "variational Bayes", "VB", "em", "same E-step, with E[log theta] under q(theta)",
+         "q(theta_k) = Beta: a distribution", _run_vb, _vb_estimates,
+         warnings=lambda vb: vb.warnings, warn_as="VB", kind="approximation",
+         style={"color": "#ff7f0e"},
+         text={"located": "Mean-field VB locates the posterior well.",
+               "misplaced": "VB's factorised q(z) q(theta) settles nearer one mode of the exact "
+                            "posterior than its centre.",
+               "width": "Mean-field q(z) q(theta) cuts the dependence between which coin tossed "
+                        "each set and how biased the coins are; the exact posterior keeps it, "
+                        "and that dependence is a source of uncertainty VB cannot see, so it "
+                        "understates the sd."}),
+    Rung("gibbs", "Gibbs", "Gibbs", "reference", "drawn from P(z), not averaged",
+         "drawn from its Beta full conditional", _run_gibbs, _draws_estimates,
+         warnings=lambda res: res.warnings, warn_as="Gibbs sampler", kind="sampler",
+         style={"color": "#9467bd"}),
+    Rung("nuts", "NUTS", "NUTS", "posterior", "summed out exactly", "the full posterior, by sampling",
+         _run_nuts, _draws_estimates, warnings=lambda res: res.warnings, warn_as="sampler",
+         kind="sampler", style={"color": "#7f7f7f", "ls": "--"}),
+    Rung("exact", "exact", "exact", "reference", "summed out exactly",
+         "the posterior by quadrature (the referee)", _run_exact, _exact_estimates,
+         kind="exact", style={"color": "#000000", "lw": 2, "alpha": 0.6}),
+]
+
+
+def rung(key: str) -> Rung:
+    return next(x for x in RUNGS if x.key == key)
+
+
+def by_kind(kind: str) -> list[Rung]:
+    return [x for x in RUNGS if x.kind == kind]
+
+
+def samplers() -> list[Rung]:
+    """The sampling rungs, the main posterior (the "posterior" stage) first."""
+    return sorted(by_kind("sampler"), key=lambda x: x.stage != "posterior")
+
+
+def skewness(result) -> np.ndarray:
+    """Sample skewness of each theta's posterior draws, shape (K,)."""
+    th = result.theta_draws.reshape(-1, result.theta_draws.shape[-1])
+    return stats.skew(th, axis=0)
+
+
+def marginal_peaks(r) -> tuple[np.ndarray, str]:
+    """Peak of each theta's own marginal: the exact one when available, else from the draws."""
+    if r.exact is not None and "mode" in r.exact["theta"]:
+        return np.asarray(r.exact["theta"]["mode"], float), "exact"
+    return np.asarray(r.nuts.posterior["theta"]["mode"], float), "NUTS"

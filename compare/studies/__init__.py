@@ -1,0 +1,161 @@
+"""Studies: how ML, MAP and the posterior relate beyond one dataset, one module per study.
+
+Every study module exposes
+
+    TITLE                                   its section heading
+    compute(data, options, args) -> dict    the numbers (JSON-ready), for summary.json; keys
+                                            starting with "_" (e.g. draws for the figure) are
+                                            dropped before it is stored
+    figure(result, path)                    draws its PNG (optional)
+    explain(result, options) -> str         what the numbers say, in sentences computed from them
+    text(result, options) -> str            the report section: tables, the explanation, figure
+
+and is listed once in :data:`STUDIES`; the command line's ``--study`` choices come from it.
+Studies reuse one compiled PyMC model per shape (data and prior are ``pm.Data``) and run their
+NUTS fits in threads (nutpie samples outside the GIL).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+#: name -> module (compare.studies.NAME), in the order the report shows them
+STUDIES = {name: f"compare.studies.{name}" for name in
+           ("prior", "size", "coverage", "labels", "components")}
+DEFAULT_SIZES = (5, 20, 100, 1000, 10000)
+DEFAULT_REPLICATES = 200
+
+
+@dataclass(frozen=True)
+class StudyArgs:
+    """What the studies are asked beyond the run's options (``--truth``, ``--replicates``,
+    ``--sizes``); ``weights`` are the true coin weights that go with ``truth``."""
+
+    truth: tuple[float, ...] = (0.3, 0.75)
+    weights: tuple[float, ...] = (0.5, 0.5)
+    tosses: int = 10
+    replicates: int = DEFAULT_REPLICATES
+    sizes: tuple[int, ...] = DEFAULT_SIZES
+    coverage_sets: int | None = None        # sets per replicate (default 200; 50 with --quick)
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    summary: dict                   # for summary.json under studies.NAME
+    markdown: str                   # the report's section
+    figures: dict = field(default_factory=dict)    # figure name -> PNG path (a scratch folder)
+
+
+def names() -> tuple[str, ...]:
+    return tuple(STUDIES)
+
+
+def module(name: str):
+    return importlib.import_module(STUDIES[name])
+
+
+def parse_study_args(args, data, options) -> StudyArgs:
+    """Validate the study flags (no PyMC import). Raises ValueError with one line."""
+    import em
+
+    chosen = tuple(args.study)
+    two_coin = [n for n in chosen if getattr(module(n), "TWO_COINS", False)]
+    if options.components != 2 and two_coin:
+        raise ValueError(f"--study {','.join(two_coin)}: these study two coins; got --components "
+                         f"{options.components}")
+    if args.truth is not None:
+        if len(args.truth) != 2:
+            raise ValueError(f"--truth needs 2 values (two coins), got {len(args.truth)}")
+        if len(set(args.truth)) != 2:
+            raise ValueError(f"--truth values must differ, got {list(args.truth)}")
+        truth, weights = tuple(sorted(args.truth)), (0.5, 0.5)
+    else:
+        ml = em.fit(data.heads, data.tosses, components=2, weights=options.weights,
+                    init=options.em_init)
+        truth, weights = tuple(float(t) for t in ml.theta), tuple(float(w) for w in ml.weights)
+        if min(truth) <= 0.01 or max(truth) >= 0.99 or truth[1] - truth[0] < 0.02:
+            raise ValueError(f"the data's ML fit {list(np.round(truth, 4))} is too close to 0, 1 "
+                             "or itself to serve as a truth; give --truth P1,P2")
+    sizes = DEFAULT_SIZES
+    if args.sizes is not None:
+        try:
+            sizes = tuple(int(s) for s in args.sizes.split(","))
+        except ValueError:
+            raise ValueError(f"--sizes: expected whole numbers separated by commas, got "
+                             f"{args.sizes!r}") from None
+        if not sizes or min(sizes) < 1 or max(sizes) > 10**6:
+            raise ValueError(f"--sizes must lie between 1 and 1000000, got {args.sizes!r}")
+    replicates = args.replicates or (40 if options.quick else DEFAULT_REPLICATES)
+    if replicates > 10000:
+        raise ValueError(f"--replicates must be at most 10000, got {replicates}")
+    tosses = int(np.median(data.tosses))
+    return StudyArgs(truth, weights, max(tosses, 2), replicates, sizes)
+
+
+def run_study(name: str, data, options, args: StudyArgs, folder: Path) -> StudyResult:
+    """compute, figure and text of one study; the figure goes to ``folder``."""
+    mod = module(name)
+    t0 = time.perf_counter()
+    result = mod.compute(data, options, args)
+    figures = {}
+    if hasattr(mod, "figure"):
+        path = folder / f"study_{name}.png"
+        mod.figure(result, path)
+        figures[f"study_{name}"] = str(path)
+        result["figure"] = f"figures/{path.name}"
+    result["seconds"] = time.perf_counter() - t0
+    result["explanation"] = mod.explain(result, options)
+    body = mod.text(result, options)
+    md = f"## Study: {mod.TITLE} ({result['seconds']:.1f} s)\n\n{body}"
+    return StudyResult({k: v for k, v in result.items() if not k.startswith("_")}, md, figures)
+
+
+def run_studies(chosen, data, options, args: StudyArgs, log=None):
+    """Run the chosen studies; returns ({name: summary}, [StudyResult]). Figures go to a scratch
+    folder (``coinmix-studies-*``) that the caller removes once the report is written."""
+    log = log or (lambda stage, seconds: None)
+    folder = Path(tempfile.mkdtemp(prefix="coinmix-studies-"))
+    out, results = {}, []
+    try:
+        for name in chosen:
+            res = run_study(name, data, options, args, folder)
+            log(f"study {name}", res.summary["seconds"])
+            out[name] = res.summary
+            results.append(res)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return out, results
+
+
+# ---------------------------------------------------------------- helpers for the study modules
+
+def threads(fn, items):
+    """fn over items in threads, one per core (nutpie samples outside the GIL)."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1))) as pool:
+        return list(pool.map(fn, items))
+
+
+def pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(fig, path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    pyplot().close(fig)
