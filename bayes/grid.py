@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from .intervals import hdi_from_quantile
 from .likelihood import log_beta_pdf, log_dirichlet_pdf, log_joint
-from .options import check_concentration, check_probability, check_weights, parse_prior
+from .options import (check_concentration, check_identifiable, check_probability, check_weights,
+                      parse_prior)
 from .pairs import compress
 
 LOG_MASS_CUTOFF = 30.0      # cells more than 30 nats below the maximum carry < 1e-13 of the mass
@@ -180,6 +181,7 @@ def grid_posterior(heads, tosses, *, weights: str = "fixed", prior=(2.0, 2.0),
     check_concentration(dirichlet)
     check_probability("hdi_prob", hdi_prob)
     pairs = compress(heads, tosses)
+    check_identifiable(2, int(pairs.tosses.max()))
     g = points or (120 if learned else 400)
     gw = max(20, g // 2) if learned else None
 

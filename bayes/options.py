@@ -67,6 +67,17 @@ def sampler_init(pairs: Pairs, k: int) -> np.ndarray:
     return np.sort(np.clip(q + np.linspace(-0.05, 0.05, k) if k > 1 else q, 0.02, 0.98))
 
 
+def check_identifiable(components: int, longest: int) -> None:
+    """Teicher (1963, Ann. Math. Statist. 34:1265): K binomials with n tosses per set are
+    identifiable only when n >= 2K - 1; the longest set must allow it."""
+    if 2 * components - 1 > longest:
+        raise ValueError(
+            f"components = {components} coins cannot be told apart with sets of at most "
+            f"{longest} toss{'es' if longest != 1 else ''}: a mixture of K binomials is "
+            f"identifiable only when a set has at least 2K - 1 = {2 * components - 1} tosses "
+            "(Teicher 1963); use fewer coins or longer sets")
+
+
 def check_options(heads, tosses, *, components, weights, prior, dirichlet, draws, tune, chains,
                   target_accept, sampler, init, hdi_prob) -> Checked:
     """Validate every option of :func:`bayes.fit`; raises ValueError naming the value."""
@@ -75,6 +86,7 @@ def check_options(heads, tosses, *, components, weights, prior, dirichlet, draws
             or components < 1:
         raise ValueError(f"components must be a whole number >= 1, got {components!r}")
     check_weights(weights)
+    check_identifiable(int(components), int(pairs.tosses.max()))
     if sampler not in SAMPLERS:
         raise ValueError(f"sampler must be 'nuts' or 'gibbs', got {sampler!r}")
     a, b = parse_prior(prior, components)

@@ -54,12 +54,13 @@ def em_path(r, path):
     cs = ax.contour(x, x, ll.T, levels=levels, colors="0.45", linewidths=0.8)
     ax.clabel(cs, fmt=lambda v: f"{v - top:.1f}", fontsize=7)
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
-    for fit, key, label in ((r.ml, "ml", "EM, maximum likelihood"), (r.map, "map", "EM, MAP")):
+    for fit, key, label in ((r.plain["ml"], "ml", "EM, maximum likelihood"),
+                            (r.plain["map"], "map", "EM, MAP")):
         p = np.array([s.theta for s in fit.history])
         ax.plot(p[:, 0], p[:, 1], "-o", color=COLORS[key], ms=3, lw=1.2, label=label)
         ax.plot(*p[-1], "*", color=COLORS[key], ms=13, mec="k", mew=0.5,
                 label=f"{'ML' if key == 'ml' else 'MAP'} estimate")
-    ax.plot(*r.ml.history[0].theta, "s", color="k", ms=6, label="start")
+    ax.plot(*r.plain["ml"].history[0].theta, "s", color="k", ms=6, label="start")
     ax.plot(r.ml.theta[1], r.ml.theta[0], "*", color="none", ms=13, mec=COLORS["ml"], mew=1,
             label="mirror image of ML (coins swapped)")
     if r.known is not None and len(r.known["theta"]) == 2:
@@ -74,8 +75,8 @@ def em_path(r, path):
 
 def objective(r, path):
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
-    for fit, key, label in ((r.ml, "ml", "log-likelihood (ML)"),
-                            (r.map, "map", "log-posterior (MAP)")):
+    for fit, key, label in ((r.plain["ml"], "ml", "log-likelihood (ML)"),
+                            (r.plain["map"], "map", "log-posterior (MAP)")):
         obj = np.array([s.objective for s in fit.history])
         it = np.arange(obj.size)
         a1.plot(it, obj - obj[0], "-o", ms=3, color=COLORS[key], label=label)
@@ -248,13 +249,14 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     value; the bound's maximum is the M-step's new theta_coin."""
     pairs = _em_pairs(r)
     cnt = pairs.count.astype(float)
-    w = np.asarray(r.ml.weights)
     x = np.linspace(0.01, 0.99, 400)
     fig, axes = plt.subplots(1, len(iterations), figsize=(4.2 * len(iterations), 3.6),
                              sharey=True)
     other = 1 - coin
     for ax, it in zip(np.atleast_1d(axes), iterations):
-        th = np.array(r.ml.history[min(it, len(r.ml.history) - 1)].theta, float)
+        climb = r.plain["ml"].history
+        step = climb[min(it, len(climb) - 1)]
+        th, w = np.array(step.theta, float), np.asarray(step.weights, float)
         tt = np.broadcast_to(th, (x.size, 2)).copy()
         tt[:, coin] = x
         lj = em.model.log_joint(pairs, tt, w)                      # (x, pairs, 2)
@@ -263,7 +265,7 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
         with np.errstate(divide="ignore", invalid="ignore"):
             ent = -np.sum(cnt[:, None] * np.where(resp > 0, resp * np.log(resp), 0.0))
         lb = np.sum(resp[None] * lj, axis=2) @ cnt + ent
-        new = em.model.m_step(pairs, resp, th, w, 1.0, 1.0, 1.0, False)[0][coin]
+        new = em.model.m_step(pairs, resp, th, w, em.model.Prior.flat(2, False))[0][coin]
         ax.plot(x, ll, color="k", lw=1.6, label=r"log-likelihood $\ell(\theta)$")
         ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label="EM lower bound")
         cur = cur_ll @ cnt

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import em
 from bayes.fit import joint_mode
 from bayes.options import sampler_init
 from bayes.pairs import compress
@@ -32,6 +33,10 @@ class Run:
     data: object
     options: Options
     results: dict = field(default_factory=dict)       # rung key -> the engine's result
+    # EM from the run's start alone, plain (as the paper shows it: worked example, paths) and
+    # SQUAREM (for the count of iterations it saves): {"ml": EMResult, "map": EMResult}
+    plain: dict = field(default_factory=dict)
+    squarem: dict = field(default_factory=dict)
     flat_mode: dict | None = None     # PyMC posterior mode under Beta(1, 1) (and Dirichlet(1))
     known: dict | None = None
     timings: dict = field(default_factory=dict)
@@ -119,6 +124,11 @@ def run(data, options: Options, log=None) -> Run:
 
     t0 = time.perf_counter()
     _run_stage(r, "em")
+    single = dict(o.em_options(), restarts=0)
+    for key, prior in (("ml", None), ("map", o.prior)):
+        r.plain[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="none", **single)
+        r.squarem[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="squarem",
+                                **single)
     r.known = known_label_fit(data)
     r.notes.extend(data_warnings(data, o))
     _stage(r, log, "em", t0)

@@ -52,7 +52,7 @@ def _naming(r) -> str:
 
     names = coin_names(len(init))
     final = {}
-    path = r.ml.history
+    path = r.plain["ml"].history
     # the coin started at init[j] ends as the component whose path starts there
     for j, v in enumerate(init):
         comp = int(np.argmin(np.abs(np.asarray(path[0].theta) - v)))

@@ -22,10 +22,18 @@ def build_parser() -> Parser:
     p.add_argument("--max-iter", type=nonneg_int, default=1000, metavar="N",
                    help="iteration cap per start (default: %(default)s)")
     p.add_argument("--tol", type=nonneg_float, default=1e-12, metavar="T",
-                   help="stop when the objective changes by less than T x max(1, |objective|); "
-                        "0 never stops early (default: %(default)s)")
+                   help="stop when Aitken's estimate of the objective still to gain is below "
+                        "T x max(1, |objective|) twice in a row; 0 never stops early "
+                        "(default: %(default)s)")
     p.add_argument("--restarts", type=nonneg_int, default=4, metavar="R",
-                   help="extra random starts besides --init; 0 uses only --init (default: %(default)s)")
+                   help="extra random starts besides --init; every start climbs 20 iterations, "
+                        "then the highest climbs on to convergence; 0 uses only --init "
+                        "(default: %(default)s)")
+    p.add_argument("--accelerate", choices=("squarem", "none"), default="squarem",
+                   help="squarem: SQUAREM extrapolation, monotone (an iteration is one SQUAREM "
+                        "cycle); none: plain EM, one E- and M-step per iteration, as in the paper "
+                        "(use it to see the paper's 0.71 / 0.58 after one iteration) "
+                        "(default: %(default)s)")
     p.add_argument("--vb", action="store_true", help="variational Bayes instead of EM "
                    "(prior default Beta(1, 1))")
     p.add_argument("--json", action="store_true", help="print the fit object as JSON")
@@ -40,7 +48,7 @@ def main(argv=None) -> int:
 
     options = dict(components=args.components, weights=args.weights, dirichlet=args.dirichlet,
                    init=args.init, max_iter=args.max_iter, tol=args.tol,
-                   restarts=args.restarts, seed=args.seed)
+                   restarts=args.restarts, seed=args.seed, accelerate=args.accelerate)
     try:
         if args.vb:
             result = em.vb(data.heads, data.tosses, prior=args.prior or (1.0, 1.0), **options)
@@ -59,7 +67,7 @@ def describe(data, r, vb: bool) -> str:
     k = len(r.weights)
     lines = [f"{data.name}: {data.n_sets} sets, {int(data.tosses.sum())} tosses, K = {k}"]
     if vb:
-        lines.append(f"variational Bayes, ELBO {r.elbo:.6f}, {r.iterations} iterations, "
+        lines.append(f"variational Bayes, ELBO {r.elbo:.6f}, {_steps(r)}, "
                      f"{'converged' if r.converged else 'NOT converged'}")
         for i in range(k):
             lines.append(f"  coin {i}: q(theta) = Beta({r.theta_alpha[i]:.4f}, {r.theta_beta[i]:.4f}),"
@@ -67,7 +75,7 @@ def describe(data, r, vb: bool) -> str:
     else:
         kind = "maximum likelihood" if r.method == "ml" else "MAP"
         obj = "log-likelihood" if r.method == "ml" else "log-posterior"
-        lines.append(f"EM, {kind}: {obj} {r.objective:.6f}, {r.iterations} iterations, "
+        lines.append(f"EM, {kind}: {obj} {r.objective:.6f}, {_steps(r)}, "
                      f"{'converged' if r.converged else 'NOT converged'}")
         for i in range(k):
             se = r.std_error["theta"][i]
@@ -75,6 +83,12 @@ def describe(data, r, vb: bool) -> str:
             lines.append(f"  coin {i}: theta {r.theta[i]:.4f} (se {se_txt}), weight {r.weights[i]:.4f}")
     lines += [f"warning: {w}" for w in r.warnings]
     return "\n".join(lines)
+
+
+def _steps(r) -> str:
+    if r.accelerate == "squarem":
+        return f"{r.iterations} SQUAREM cycles ({r.e_steps} E-steps)"
+    return f"{r.iterations} iterations"
 
 
 if __name__ == "__main__":

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import driver
-from .model import data_starts, e_step, log_prior, m_step
-from .options import Settings, check
+from .model import Prior, data_starts, e_step, m_step
+from .options import Settings, check, check_identifiable
 from .pairs import Pairs, compress
 from .stderr import standard_errors
 
@@ -68,6 +68,8 @@ class EMResult:
     start_objectives: tuple[float, ...]
     best_start: int
     warnings: tuple[str, ...] = field(default=())
+    e_steps: int = 0
+    accelerate: str = "squarem"
 
     @property
     def objective(self) -> float:
@@ -82,6 +84,8 @@ class EMResult:
             "log_likelihood": float(self.log_likelihood),
             "log_posterior": None if self.log_posterior is None else float(self.log_posterior),
             "iterations": self.iterations,
+            "e_steps": self.e_steps,
+            "accelerate": self.accelerate,
             "converged": self.converged,
             "responsibilities": [_floats(row) for row in self.responsibilities],
             "std_error": {k: [None if v is None else float(v) for v in vals]
@@ -105,41 +109,61 @@ def _floats(a) -> list[float]:
 # ---------------------------------------------------------------- EM as one function for the driver
 
 class _EM:
-    """EM's x <- F(x) on the vector x = theta (fixed weights) or (theta, weights) (learned)."""
+    """EM's x <- F(x) on rows x = theta (fixed weights) or (theta, weights) (learned), one row
+    per start; shapes (S, K) or (S, 2K)."""
 
     def __init__(self, pairs: Pairs, s: Settings):
         self.pairs, self.s = pairs, s
         k = s.components
         self.fixed_w = np.full(k, 1.0 / k)
         self.map = s.a is not None
-        # ML is the M-step with a = b = alpha = 1
-        self.a = s.a if self.map else 1.0
-        self.b = s.b if self.map else 1.0
-        self.alpha = s.dirichlet if self.map else 1.0
+        self.prior = (Prior(s.a, s.b, s.dirichlet, s.learned) if self.map
+                      else Prior.flat(k, s.learned))
 
     def unpack(self, x):
         k = self.s.components
-        return (x[:k], x[k:]) if self.s.learned else (x, self.fixed_w)
+        if self.s.learned:
+            return x[..., :k], x[..., k:]
+        return x, np.broadcast_to(self.fixed_w, x.shape)
 
     def pack(self, theta, weights):
-        return np.concatenate([theta, weights]) if self.s.learned else theta
+        return np.concatenate([theta, weights], axis=-1) if self.s.learned else theta
 
-    def objective(self, ll_pairs, theta, weights) -> float:
-        obj = float(self.pairs.count @ ll_pairs)
+    def objective(self, ll_pairs, theta, weights):
+        obj = ll_pairs @ self.pairs.count_f
         if self.map:
-            obj += log_prior(theta, weights, self.s.a, self.s.b, self.s.dirichlet, self.s.learned)
+            obj = obj + self.prior.log_density(theta, weights)
         return obj
+
+    def to_free(self, x):
+        """Free coordinates: log-odds of theta, log-ratios of the weights (to their mean)."""
+        theta, weights = self.unpack(x)
+        with np.errstate(divide="ignore", invalid="ignore"):     # boundary: inf or nan
+            y = np.log(theta) - np.log1p(-theta)
+            if self.s.learned:
+                lw = np.log(weights)
+                y = np.concatenate([y, lw - lw.mean(axis=-1, keepdims=True)], axis=-1)
+        return y
+
+    def from_free(self, y):
+        k = self.s.components
+        with np.errstate(over="ignore"):
+            theta = 1.0 / (1.0 + np.exp(-y[..., :k]))
+        if not self.s.learned:
+            return theta
+        w = np.exp(y[..., k:] - y[..., k:].max(axis=-1, keepdims=True))
+        return self.pack(theta, w / w.sum(axis=-1, keepdims=True))
 
     def evaluate(self, x):
         theta, weights = self.unpack(x)
         ll_pairs, resp = e_step(self.pairs, theta, weights)
-        new = m_step(self.pairs, resp, theta, weights, self.a, self.b, self.alpha, self.s.learned)
+        new = m_step(self.pairs, resp, theta, weights, self.prior)
         return self.objective(ll_pairs, theta, weights), self.pack(*new)
 
 
 def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=None,
         dirichlet: float = 1.0, init=None, max_iter: int = 1000, tol: float = 1e-12,
-        restarts: int = 4, seed: int | None = 0, accelerate: str = "none") -> EMResult:
+        restarts: int = 4, seed: int | None = 0, accelerate: str = "squarem") -> EMResult:
     """Fit a K-coin binomial mixture by EM.
 
     Parameters
@@ -151,37 +175,42 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=Non
         list of K pairs. MAP needs a, b >= 1 (otherwise there is no finite maximum).
     dirichlet : symmetric Dirichlet concentration on learned weights (MAP only; needs >= 1)
     init : K starting thetas in (0, 1), distinct; None picks them from the data
-    max_iter : cap on iterations per start
-    tol : stop when |change of the objective| < tol * max(1, |objective|) (relative, so it means
-        the same for 5 sets and for a million); 0 never stops early
+    max_iter : cap on iterations per start (SQUAREM cycles when accelerated)
+    tol : stop when Aitken's estimate of the objective still to gain is below
+        tol * max(1, |objective|) at two successive iterations (relative, so it means the same for
+        5 sets and for a million; see em.driver); 0 never stops early
     restarts : extra random starts (thetas uniform on (0.05, 0.95)) besides ``init``; the best
         final objective wins, ties going to ``init``
     seed : seed for the random starts
-    accelerate : "none" (plain EM)
+    accelerate : "squarem" (default: SQUAREM extrapolation with its safeguards, em.driver) or
+        "none" (plain EM, one E-step and one M-step per iteration, as in the paper)
     """
     s = check(components=components, weights=weights, prior=prior, dirichlet=dirichlet,
               init=init, max_iter=max_iter, tol=tol, restarts=restarts, seed=seed,
               accelerate=accelerate, method="em")
     pairs = compress(heads, tosses)
+    check_identifiable(s.components, int(pairs.tosses.max()))
     k = s.components
     method = _EM(pairs, s)
     theta0 = data_starts(pairs, k) if s.init is None else s.init
-    starts = [method.pack(t.astype(float), method.fixed_w)
-              for t in driver.random_starts(theta0, s.restarts, s.seed)]
-    found = driver.search(method.evaluate, starts, max_iter=s.max_iter, tol=s.tol)
+    starts = np.array([method.pack(t.astype(float), method.fixed_w)
+                       for t in driver.random_starts(theta0, s.restarts, s.seed)])
+    found = driver.search(method.evaluate, starts, max_iter=s.max_iter, tol=s.tol,
+                          accelerate=s.accelerate, free=(method.to_free, method.from_free))
     run = found.best
 
     theta, w = method.unpack(run.x)
     order = np.argsort(theta, kind="stable")
     theta, w = theta[order], w[order]
-    history = tuple(Step(i, t[order], ww[order], o) for i, (t, ww, o) in
+    history = tuple(Step(i, t[order], ww[order], float(o)) for i, (t, ww, o) in
                     enumerate((*method.unpack(x), obj) for x, obj in run.path))
     ll_pairs, resp = e_step(pairs, theta, w)
     log_lik = float(pairs.count @ ll_pairs)
     a = b = None
     if method.map:
         a, b = s.a[order], s.b[order]
-    log_post = None if a is None else log_lik + log_prior(theta, w, a, b, s.dirichlet, s.learned)
+    log_post = (None if a is None else
+                log_lik + float(Prior(a, b, s.dirichlet, s.learned).log_density(theta, w)))
     warnings = []
     if not run.converged and s.tol > 0:
         warnings.append(driver.not_converged("EM", s.max_iter, s.tol))
@@ -191,11 +220,13 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=Non
         warnings.append(se_note)
     return EMResult(
         theta=theta, weights=w, log_likelihood=log_lik, log_posterior=log_post,
-        iterations=run.iterations, converged=run.converged,
+        iterations=run.iterations, converged=run.converged, e_steps=run.evaluations,
+        accelerate=s.accelerate,
         responsibilities=resp[pairs.inverse], std_error=se, history=history,
         method="ml" if a is None else "map", weights_mode=s.weights,
         prior=None if a is None else tuple((float(x), float(y)) for x, y in zip(a, b)),
-        dirichlet=float(s.dirichlet), start_objectives=found.finals, best_start=found.best_start,
+        dirichlet=float(s.dirichlet), start_objectives=tuple(float(v) for v in found.finals),
+        best_start=found.best_start,
         warnings=tuple(warnings))
 
 

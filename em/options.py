@@ -132,3 +132,14 @@ def check(*, components, weights, prior, dirichlet, init, max_iter, tol, restart
     return Settings(components=k, learned=learned, a=a, b=b, dirichlet=alpha, init=theta0,
                     max_iter=max_iter, tol=float(tol), restarts=restarts, seed=seed,
                     accelerate=accelerate)
+
+
+def check_identifiable(components: int, longest: int) -> None:
+    """K binomials with n tosses per set can be told apart only when n >= 2K - 1 (Teicher 1963,
+    Ann. Math. Statist. 34:1265); with sets of several lengths the longest one must allow it."""
+    if 2 * components - 1 > longest:
+        raise OptionError(
+            "components", f"components = {components} coins cannot be told apart with sets of at "
+            f"most {longest} toss{'es' if longest != 1 else ''}: a mixture of K binomials is "
+            f"identifiable only when a set has at least 2K - 1 = {2 * components - 1} tosses "
+            "(Teicher 1963); use fewer coins or longer sets")

@@ -30,11 +30,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import betaln, digamma, gammaln, logsumexp
+from scipy.special import betaln, digamma, gammaln
 
 from . import driver
-from .model import credited, data_starts, log_joint_from_logs
-from .options import Settings, check
+from .model import credited, data_starts, log_joint_from_logs, logsumexp
+from .options import Settings, check, check_identifiable
 from .pairs import Pairs, compress
 
 
@@ -69,6 +69,8 @@ class VBResult:
     start_elbos: tuple[float, ...]
     best_start: int
     warnings: tuple[str, ...] = field(default=())
+    e_steps: int = 0
+    accelerate: str = "squarem"
 
     @property
     def theta_mean(self) -> np.ndarray:
@@ -107,6 +109,8 @@ class VBResult:
             "weights": fl(self.weights),
             "elbo": float(self.elbo),
             "iterations": self.iterations,
+            "e_steps": self.e_steps,
+            "accelerate": self.accelerate,
             "converged": self.converged,
             "responsibilities": [fl(r) for r in self.responsibilities],
             "history": [{"iteration": s.iteration, "theta_mean": fl(s.theta_mean),
@@ -123,19 +127,20 @@ class VBResult:
 def expected_logs(A, B, D, k):
     """E[log theta], E[log(1 - theta)] under Beta(A, B); E[log w] under Dirichlet(D) (or 1/K)."""
     psi_ab = digamma(A + B)
-    e_log_w = np.full(k, -np.log(k)) if D is None else digamma(D) - digamma(D.sum())
+    e_log_w = (np.full(k, -np.log(k)) if D is None
+               else digamma(D) - digamma(D.sum(axis=-1, keepdims=True)))
     return digamma(A) - psi_ab, digamma(B) - psi_ab, e_log_w
 
 
 def vb_e_step(pairs: Pairs, A, B, D):
-    """Per-pair logsumexp of log rho (n_pairs,) and responsibilities (n_pairs, K).
+    """Per-pair logsumexp of log rho (..., n_pairs) and responsibilities (..., n_pairs, K).
 
     EM's log_joint with log theta, log(1 - theta), log w replaced by their expectations.
     """
-    e_log_t, e_log_1mt, e_log_w = expected_logs(A, B, D, A.size)
+    e_log_t, e_log_1mt, e_log_w = expected_logs(A, B, D, np.shape(A)[-1])
     log_rho = log_joint_from_logs(pairs, e_log_w, e_log_t, e_log_1mt)
-    lse = logsumexp(log_rho, axis=1)
-    return lse, np.exp(log_rho - lse[:, None])
+    lse = logsumexp(log_rho)
+    return lse, np.exp(log_rho - lse[..., None])
 
 
 def vb_m_step(pairs: Pairs, resp, a, b, alpha, learned):
@@ -151,40 +156,51 @@ def kl_beta(A, B, a, b) -> np.ndarray:
             + (a - A + b - B) * digamma(A + B))
 
 
-def kl_dirichlet(D, alpha: float) -> float:
-    """KL(Dirichlet(D) || Dirichlet(alpha, ..., alpha))."""
-    k, s = D.size, D.sum()
-    return float(gammaln(s) - gammaln(D).sum() - gammaln(k * alpha) + k * gammaln(alpha)
-                 + np.sum((D - alpha) * (digamma(D) - digamma(s))))
+def kl_dirichlet(D, alpha: float):
+    """KL(Dirichlet(D) || Dirichlet(alpha, ..., alpha)), over the last axis."""
+    k, s = np.shape(D)[-1], D.sum(axis=-1)
+    return (gammaln(s) - gammaln(D).sum(axis=-1) - gammaln(k * alpha) + k * gammaln(alpha)
+            + np.sum((D - alpha) * (digamma(D) - digamma(s)[..., None]), axis=-1))
 
 
-def elbo(pairs: Pairs, lse, A, B, D, a, b, alpha) -> float:
-    value = float(pairs.count @ lse) - float(kl_beta(A, B, a, b).sum())
+def elbo(pairs: Pairs, lse, A, B, D, a, b, alpha):
+    """The ELBO at factors (A, B, D) with their optimal responsibilities; (...) over leading axes."""
+    value = lse @ pairs.count.astype(float) - kl_beta(A, B, a, b).sum(axis=-1)
     if D is not None:
-        value -= kl_dirichlet(D, alpha)
+        value = value - kl_dirichlet(D, alpha)
     return value
 
 
 # ---------------------------------------------------------------- VB as one function for the driver
 
 class _VB:
-    """VB's q <- F(q) on the vector x = (A, B) or (A, B, D) of the factors' parameters."""
+    """VB's q <- F(q) on rows x = (A, B) or (A, B, D) of the factors' parameters, one per start."""
 
     def __init__(self, pairs: Pairs, s: Settings):
         self.pairs, self.s, self.k = pairs, s, s.components
 
     def unpack(self, x):
         k = self.k
-        return x[:k], x[k:2 * k], (x[2 * k:] if self.s.learned else None)
+        return x[..., :k], x[..., k:2 * k], (x[..., 2 * k:] if self.s.learned else None)
 
     def pack(self, A, B, D):
-        return np.concatenate([A, B] + ([D] if self.s.learned else []))
+        return np.concatenate([A, B] + ([D] if self.s.learned else []), axis=-1)
 
     def start(self, m0):
         """Beta factors with means m0, as if each coin had been credited an equal share."""
         conc = self.s.a + self.s.b + self.pairs.tosses @ self.pairs.count / self.k
         D = np.full(self.k, self.s.dirichlet + self.pairs.n_sets / self.k) if self.s.learned else None
         return self.pack(m0 * conc, (1 - m0) * conc, D)
+
+    @staticmethod
+    def to_free(x):
+        """Free coordinates: logs of the factors' parameters (all positive)."""
+        return np.log(x)
+
+    @staticmethod
+    def from_free(y):
+        with np.errstate(over="ignore", under="ignore"):
+            return np.exp(y)
 
     def evaluate(self, x):
         s = self.s
@@ -196,21 +212,26 @@ class _VB:
 
 def vb(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(1.0, 1.0),
        dirichlet: float = 1.0, init=None, max_iter: int = 1000, tol: float = 1e-12,
-       restarts: int = 4, seed: int | None = 0, accelerate: str = "none") -> VBResult:
+       restarts: int = 4, seed: int | None = 0, accelerate: str = "squarem") -> VBResult:
     """Mean-field variational Bayes for the K-coin mixture (see the module docstring).
 
     Same options as :func:`em.fit`; ``prior`` is (a, b) for every theta or K pairs, any a, b > 0
     (default Beta(1, 1)); ``dirichlet`` > 0 is the symmetric Dirichlet on learned weights;
     ``init`` gives the means of the starting Beta factors. Restarts keep the best ELBO.
+    ``accelerate`` = "squarem" extrapolates the factors' parameters (A, B, D) as em.driver
+    describes; every cycle's ELBO is at least the previous one.
     """
     s = check(components=components, weights=weights, prior=prior, dirichlet=dirichlet,
               init=init, max_iter=max_iter, tol=tol, restarts=restarts, seed=seed,
               accelerate=accelerate, method="vb")
     pairs = compress(heads, tosses)
+    check_identifiable(s.components, int(pairs.tosses.max()))
     method = _VB(pairs, s)
     m0 = data_starts(pairs, s.components) if s.init is None else s.init
-    starts = [method.start(m.astype(float)) for m in driver.random_starts(m0, s.restarts, s.seed)]
-    found = driver.search(method.evaluate, starts, max_iter=s.max_iter, tol=s.tol)
+    starts = np.array([method.start(m.astype(float))
+                       for m in driver.random_starts(m0, s.restarts, s.seed)])
+    found = driver.search(method.evaluate, starts, max_iter=s.max_iter, tol=s.tol,
+                          accelerate=s.accelerate, free=(method.to_free, method.from_free))
     run = found.best
 
     A, B, D = method.unpack(run.x)
@@ -219,22 +240,24 @@ def vb(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(1.0
     D = None if D is None else D[order]
     a, b = s.a[order], s.b[order]
     lse, resp = vb_e_step(pairs, A, B, D)
-    value = elbo(pairs, lse, A, B, D, a, b, s.dirichlet)
+    value = float(elbo(pairs, lse, A, B, D, a, b, s.dirichlet))
     warnings = []
     if not run.converged and s.tol > 0:
         warnings.append(driver.not_converged("VB", s.max_iter, s.tol))
     history = []
     for i, (x, e) in enumerate(run.path):
         hA, hB, _ = method.unpack(x)
-        history.append(VBStep(i, (hA / (hA + hB))[order], e))
+        history.append(VBStep(i, (hA / (hA + hB))[order], float(e)))
     k = s.components
     return VBResult(
         theta_alpha=A, theta_beta=B, weights_concentration=D,
         weights=np.full(k, 1.0 / k) if D is None else D / D.sum(),
         elbo=value, iterations=run.iterations, converged=run.converged,
+        e_steps=run.evaluations, accelerate=s.accelerate,
         responsibilities=resp[pairs.inverse], history=tuple(history),
         prior=tuple((float(x), float(y)) for x, y in zip(a, b)),
-        dirichlet=float(s.dirichlet), weights_mode=s.weights, start_elbos=found.finals,
+        dirichlet=float(s.dirichlet), weights_mode=s.weights,
+        start_elbos=tuple(float(v) for v in found.finals),
         best_start=found.best_start, warnings=tuple(warnings))
 
 

@@ -37,6 +37,7 @@ def test_one_coin_is_exact(a, b):
        seed=st.integers(0, 2**16))
 def test_elbo_never_decreases(data, k, learned, a, b, alpha, seed):
     heads, tosses = data
+    k = min(k, (int(tosses.max()) + 1) // 2)          # identifiable: a set of >= 2K - 1 tosses
     init = np.sort(np.random.default_rng(seed).uniform(0.05, 0.95, k))
     if k > 1 and np.min(np.diff(init)) < 1e-3:
         init = np.linspace(0.2, 0.8, k)
@@ -75,7 +76,7 @@ def test_compressed_equals_uncompressed(learned):
     tosses = rng.integers(3, 8, 80)
     heads = rng.binomial(tosses, np.where(rng.random(80) < 0.5, 0.25, 0.8))
     r = em.vb(heads, tosses, init=[0.3, 0.7], prior=(2, 3), dirichlet=1.5, restarts=0,
-              max_iter=12, tol=0, weights="learned" if learned else "fixed")
+              max_iter=12, tol=0, weights="learned" if learned else "fixed", accelerate="none")
     # em.vb's iteration i ends with an E-step; naive_vb's with an M-step: 12 VB iterations
     # = 12 M-steps in both
     A, B, D = naive_vb(heads, tosses, [0.3, 0.7], 2.0, 3.0, 1.5, 12, learned)
