@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from coindata.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_int,
-                         positive_int, probabilities, unit_interval)
+from coindata.cli import (Parser, add_model_args, dumps, fail, finite_json, int_between,
+                          load_data, nonempty, probabilities, unit_interval)
 
 
 def build_parser() -> Parser:
@@ -19,12 +19,14 @@ def build_parser() -> Parser:
                            "NUTS on the marginalised PyMC model or by Gibbs sampling. "
                            "Exit 0 on success, 2 on bad input.")
     add_model_args(p, default_prior=(2.0, 2.0))
-    p.add_argument("--draws", type=positive_int, default=2500, metavar="N",
-                   help="draws per chain after warm-up (default: %(default)s)")
-    p.add_argument("--tune", type=nonneg_int, default=1000, metavar="N",
-                   help="warm-up draws per chain (default: %(default)s)")
-    p.add_argument("--chains", type=positive_int, default=4, metavar="N",
-                   help="chains (default: %(default)s)")
+    p.add_argument("--draws", type=int_between(10, 10**6), default=2500, metavar="N",
+                   help="draws per chain after warm-up, 10 to 10^6 (R-hat and ESS need draws), "
+                        "and chains x draws at most 4 x 10^6 (default: %(default)s)")
+    p.add_argument("--tune", type=int_between(10, 10**6), default=1000, metavar="N",
+                   help="warm-up draws per chain, 10 to 10^6 (default: %(default)s)")
+    p.add_argument("--chains", type=int_between(1, 64), default=4, metavar="N",
+                   help="chains, 1 to 64 (with one chain R-hat is not computed) "
+                        "(default: %(default)s)")
     p.add_argument("--target-accept", type=unit_interval, default=0.98, metavar="P",
                    help="NUTS target acceptance rate (default: %(default)s)")
     p.add_argument("--sampler", choices=("nuts", "gibbs"), default="nuts",
@@ -32,7 +34,10 @@ def build_parser() -> Parser:
                         "(default: %(default)s)")
     p.add_argument("--init", type=probabilities, metavar="P1,...,PK",
                    help="starting thetas, distinct, in (0, 1) (default: spread over the data)")
-    p.add_argument("--netcdf", metavar="FILE", help="also save the posterior DataTree here")
+    p.add_argument("--netcdf", type=nonempty, metavar="FILE",
+                   help="also save the posterior DataTree here (a new .nc file; an existing "
+                        "file only with --force)")
+    p.add_argument("--force", action="store_true", help="let --netcdf replace an existing file")
     p.add_argument("--json", action="store_true", help="print the posterior summary as JSON")
     return p
 
@@ -49,8 +54,12 @@ def main(argv=None) -> int:
                    dirichlet=args.dirichlet, draws=args.draws, tune=args.tune,
                    chains=args.chains, target_accept=args.target_accept, sampler=args.sampler,
                    init=args.init)
+    from .options import OptionError
+
     try:
-        check_options(data.heads, data.tosses, hdi_prob=0.94, **options)
+        check_options(data.heads, data.tosses, hdi_prob=0.94, seed=args.seed, **options)
+    except OptionError as exc:
+        fail(prog, str(exc))
     except ValueError as exc:
         fail(prog, f"{data.source}: {exc}")
     if args.netcdf:
@@ -59,14 +68,18 @@ def main(argv=None) -> int:
             fail(prog, f"--netcdf {target}: the file name must end in .nc")
         if target.exists() and not target.is_file():
             fail(prog, f"--netcdf {target}: exists and is not a file")
+        if target.exists() and not args.force:
+            fail(prog, f"--netcdf {target}: the file exists; use --force to replace it")
         if not target.parent.is_dir():
             fail(prog, f"--netcdf {target}: folder {target.parent} does not exist")
     result = fit(data.heads, data.tosses, seed=args.seed, **options)
     if args.netcdf:
         _save(result.tree, Path(args.netcdf))
     if args.json:
-        out = result.to_dict()
+        out, non_finite = finite_json(result.to_dict())
         out["data"] = {"name": data.name, "sha256": data.sha256, "n_sets": data.n_sets}
+        if non_finite:
+            out["non_finite"] = non_finite
         print(dumps(out))
         return 0
     print(describe(data, result))
@@ -94,18 +107,22 @@ def describe(data, r) -> str:
     lines = [f"{data.name}: {data.n_sets} sets, K = {s['components']}, {s['weights']} weights, "
              f"prior Beta{tuple(s['prior'][0])}, {s['sampler']} {s['chains']} x {s['draws']} draws"]
     for i in range(s["components"]):
-        lines.append(f"  theta[{i}]: mean {th['mean'][i]:.4f}, sd {th['sd'][i]:.4f}, "
-                     f"{th['hdi_prob']:.0%} HDI [{th['hdi_low'][i]:.4f}, {th['hdi_high'][i]:.4f}], "
-                     f"MCSE {th['mcse_mean'][i]:.4f}")
+        lines.append(f"  theta[{i}]: mean {_num(th['mean'][i])}, sd {_num(th['sd'][i])}, "
+                     f"{th['hdi_prob']:.0%} HDI [{_num(th['hdi_low'][i])}, "
+                     f"{_num(th['hdi_high'][i])}], MCSE {_num(th['mcse_mean'][i])}")
     if r.find_map:
         lines.append("  posterior mode (find_MAP): theta "
-                     + ", ".join(f"{v:.4f}" for v in r.find_map["theta"]))
+                     + ", ".join(_num(v) for v in r.find_map["theta"]))
     d = r.diagnostics
-    rhat = "n/a" if d["r_hat_max"] is None else f"{d['r_hat_max']:.4f}"
-    lines.append(f"  diagnostics: max R-hat {rhat}, min bulk ESS {d['ess_bulk_min']:.0f}, "
-                 f"{d['divergences']} divergences")
+    lines.append(f"  diagnostics: max R-hat {_num(d['r_hat_max'])}, min bulk ESS "
+                 f"{_num(d['ess_bulk_min'], '.0f')}, {d['divergences']} divergences")
     lines += [f"warning: {w}" for w in r.warnings]
     return "\n".join(lines)
+
+
+def _num(value, spec: str = ".4f") -> str:
+    """A summary number, or "n/a" where it is undefined (None, e.g. R-hat of one chain)."""
+    return "n/a" if value is None else format(value, spec)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
     c = check_options(
         heads, tosses, components=components, weights=weights, prior=prior, dirichlet=dirichlet,
         draws=draws, tune=tune, chains=chains, target_accept=target_accept, sampler=sampler,
-        init=init, hdi_prob=hdi_prob)
+        init=init, hdi_prob=hdi_prob, seed=seed)
     pairs, a, b, init = c.pairs, c.a, c.b, c.init
     k, learned = int(components), weights == "learned"
     if progress is None:
@@ -250,7 +250,7 @@ def sample_draws(heads, tosses, *, components: int = 2, weights: str = "fixed",
     c = check_options(
         heads, tosses, components=components, weights=weights, prior=prior, dirichlet=dirichlet,
         draws=draws, tune=tune, chains=chains, target_accept=target_accept, sampler=sampler,
-        init=init, hdi_prob=0.5)
+        init=init, hdi_prob=0.5, seed=seed)
     pairs, a, b, start = c.pairs, c.a, c.b, c.init
     if not ordered and init is not None:
         start = np.asarray(init, dtype=float)

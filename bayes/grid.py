@@ -4,9 +4,11 @@ For K = 2 the ordered posterior p(theta_0 < theta_1 [, w_0] | data) is evaluated
 (2-D for fixed weights, 3-D with learned weights) and summed: no sampling, so no Monte Carlo
 error, only a discretisation error that the grid size controls (midpoint rule, O(h^2)).
 
-The grid adapts in two passes: a coarse grid over (0, 1) finds where the posterior lives (every
-cell within 30 nats of the maximum), then a fine grid covers that box. So the same code serves
-five sets (posterior sd ~0.1) and a million (sd ~1e-4).
+The grid adapts: a coarse grid over (0, 1) finds where the posterior lives (every cell within
+30 nats of the maximum), coarse grids over that box zoom in while the posterior covers less than
+a tenth of an axis, then a fine grid covers the box. So the same code serves five sets (posterior
+sd ~0.1), a million (sd ~1e-4), 10^9 tosses per set and priors as strong as Beta(1, 10^6) (sd
+~1e-6). Boxes stop shrinking at a width of 1e-10 (1e6 ulps at 1), the resolution of doubles.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 from .intervals import hdi_from_quantile
 from .likelihood import log_beta_pdf, log_dirichlet_pdf, log_joint
-from .options import (check_concentration, check_identifiable, check_probability, check_weights,
-                      parse_prior)
+from .options import (OptionError, check_concentration, check_identifiable, check_probability,
+                      check_weights, parse_prior)
 from .pairs import compress
 
 LOG_MASS_CUTOFF = 30.0      # cells more than 30 nats below the maximum carry < 1e-13 of the mass
+MIN_SHARE = 0.1             # zoom in while the posterior covers less than this share of an axis
+MIN_WIDTH = 1e-10           # narrowest box: its fine cells stay thousands of ulps apart
+MAX_ZOOMS = 30
 
 
 @dataclass(frozen=True)
@@ -140,12 +145,43 @@ def _midpoints(lo, hi, n):
 
 
 def _box(x, mass_axis_max, pad=2):
-    """[lo, hi] of grid cells whose log-mass is within the cutoff, padded by ``pad`` cells."""
+    """[lo, hi] of grid cells whose log-mass is within the cutoff, padded by ``pad`` cells, and
+    how many cells that span covers."""
     keep = np.flatnonzero(mass_axis_max > mass_axis_max.max() - LOG_MASS_CUTOFF)
     h = x[1] - x[0]
     lo = max(0.0, x[keep[0]] - (pad + 0.5) * h)
     hi = min(1.0, x[keep[-1]] + (pad + 0.5) * h)
-    return lo, hi
+    return lo, hi, int(keep[-1] - keep[0] + 1)
+
+
+def _locate(pairs, pr, dirichlet, learned):
+    """Boxes [(lo, hi)] per axis (theta_0, theta_1[, w_0]) that hold the posterior: a coarse grid
+    over (0, 1), then coarse grids over the boxes found, while the posterior covers less than
+    MIN_SHARE of an axis (and the boxes are wider than MIN_WIDTH)."""
+    sizes = (100, 100, 50) if learned else (200, 200)
+    boxes = [(0.0, 1.0)] * len(sizes)
+    for _ in range(MAX_ZOOMS):
+        axes = [_midpoints(lo, hi, n) for (lo, hi), n in zip(boxes, sizes)]
+        lp = _log_post(pairs, axes[0], axes[1], axes[2] if learned else None, pr, dirichlet)
+        if not np.isfinite(lp.max()):
+            raise ValueError("the posterior underflows everywhere on the grid: the prior or the "
+                             "counts are too extreme for it")
+        found = [_box(x, lp.max(axis=tuple(a for a in range(lp.ndim) if a != i)))
+                 for i, x in enumerate(axes)]
+        spans = [span / n for (_, _, span), n in zip(found, sizes)]
+        found = [(lo, hi) for lo, hi, _ in found]
+        (lo0, hi0), (lo1, hi1) = found[:2]
+        lo, hi = min(lo0, lo1), max(hi0, hi1)
+        if hi0 > lo1 and min(hi0 - lo0, hi1 - lo1) >= MIN_SHARE * (hi - lo):
+            # boxes that overlap and are alike: one shared grid, the diagonal handled exactly
+            # (a much narrower box keeps its own grid, so that it can zoom in)
+            found[0] = found[1] = (lo, hi)
+        if found == boxes or min(hi - lo for lo, hi in found) < MIN_WIDTH:
+            break
+        boxes = found
+        if min(spans) >= MIN_SHARE:
+            break
+    return boxes
 
 
 def _marginal(x, weights, hdi_prob) -> Marginal:
@@ -172,36 +208,34 @@ def grid_posterior(heads, tosses, *, weights: str = "fixed", prior=(2.0, 2.0),
                    hdi_prob: float = 0.94) -> GridPosterior:
     """Exact posterior of the ordered two-coin mixture by quadrature.
 
-    prior : (a, b) for both thetas, or two pairs; dirichlet : symmetric concentration on learned
-    weights; points : fine-grid size per theta axis (default 400 fixed, 120 learned, with 60 for
-    the weight axis); hdi_prob : mass of the highest-density intervals.
+    prior : (a, b) for both thetas, or two pairs, 1 <= a, b <= 10^6; dirichlet : symmetric
+    concentration on learned weights, 1 to 10^6; points : fine-grid size per theta axis
+    (default 400 fixed, 120 learned, with 60 for the weight axis); hdi_prob : mass of the
+    highest-density intervals.
     """
     learned = check_weights(weights)
     pr = np.stack(parse_prior(prior, 2), axis=1)        # ((a0, b0), (a1, b1))
     check_concentration(dirichlet)
+    # the midpoint rule needs a bounded density: below 1 it is infinite at 0 or 1, and the cells
+    # there miss much of the prior's mass (Beta(0.5, 0.5): the evidence 0.02 nats off)
+    if np.any(pr < 1.0):
+        raise OptionError("prior", f"the grid needs Beta priors with a, b >= 1 (a bounded "
+                          f"density), got {prior!r}")
+    if learned and dirichlet < 1.0:
+        raise OptionError("dirichlet", f"the grid needs a Dirichlet concentration >= 1 (a "
+                          f"bounded density), got {dirichlet!r}")
     check_probability("hdi_prob", hdi_prob)
     pairs = compress(heads, tosses)
     check_identifiable(2, int(pairs.tosses.max()))
     g = points or (120 if learned else 400)
     gw = max(20, g // 2) if learned else None
 
-    # pass 1: where does the posterior live?
-    coarse = _midpoints(0.0, 1.0, 100 if learned else 200)
-    cw = _midpoints(0.0, 1.0, 50) if learned else None
-    lp = _log_post(pairs, coarse, coarse, cw, pr, dirichlet)
-    axes = tuple(range(lp.ndim))
-    lo0, hi0 = _box(coarse, lp.max(axis=tuple(a for a in axes if a != 0)))
-    lo1, hi1 = _box(coarse, lp.max(axis=tuple(a for a in axes if a != 1)))
-    if hi0 > lo1:               # the boxes overlap: one shared grid, diagonal handled exactly
-        lo0 = lo1 = min(lo0, lo1)
-        hi0 = hi1 = max(hi0, hi1)
-    x0, x1 = _midpoints(lo0, hi0, g), _midpoints(lo1, hi1, g)
-    xw = None
-    if learned:
-        low, hiw = _box(cw, lp.max(axis=(0, 1)))
-        xw = _midpoints(low, hiw, gw)
+    # coarse passes: where does the posterior live?
+    boxes = _locate(pairs, pr, dirichlet, learned)
+    x0, x1 = _midpoints(*boxes[0], g), _midpoints(*boxes[1], g)
+    xw = _midpoints(*boxes[2], gw) if learned else None
 
-    # pass 2: the fine grid
+    # the fine grid
     lp = _log_post(pairs, x0, x1, xw, pr, dirichlet)
     mass = np.exp(lp - lp.max())
     joint = mass if not learned else mass.sum(axis=2)

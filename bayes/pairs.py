@@ -4,16 +4,31 @@ The mixture likelihood depends on the data only through the multiset of (heads, 
 pairs, so every computation in this package runs over the distinct pairs, each weighted by
 how often it occurs. The cost then grows with the number of distinct pairs, not of sets.
 
+The range of counts is limited to what has been shown correct (tests/test_em.py and
+tests/test_reliability.py): at most ``MAX_TOSSES`` = 10^9 tosses in a set, so that the pair key
+``heads * (max_tosses + 1) + tosses`` stays below 2^63, and at most ``MAX_TOTAL_TOSSES`` = 10^15
+tosses in all, so that every count-weighted total (heads and tails credited to a coin, for
+instance) is a whole number below 2^53, exact in a double. Larger counts are refused with a
+ValueError naming the limit; beyond them results were silently wrong (10^12 tosses gave a
+wrong theta that "converged").
+
 The em package has its own twin of this module on purpose: the two engines share no code, so
 that their agreement is an independent check.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
-from scipy.special import gammaln
+
+#: most tosses in one set
+MAX_TOSSES = 10**9
+#: most tosses in all the sets together
+MAX_TOTAL_TOSSES = 10**15
 
 
 @dataclass(frozen=True)
@@ -31,9 +46,43 @@ class Pairs:
     inverse: np.ndarray
     log_binom: np.ndarray
 
-    @property
+    @cached_property
     def tails(self) -> np.ndarray:
         return self.tosses - self.heads
+
+    # float copies in the shapes the E- and M-steps broadcast with, made once
+    @cached_property
+    def heads_f(self) -> np.ndarray:
+        return self.heads.astype(float)
+
+    @cached_property
+    def tails_f(self) -> np.ndarray:
+        return self.tails.astype(float)
+
+    @cached_property
+    def heads_col(self) -> np.ndarray:
+        return self.heads_f[:, None]
+
+    @cached_property
+    def tails_col(self) -> np.ndarray:
+        return self.tails_f[:, None]
+
+    @cached_property
+    def count_f(self) -> np.ndarray:
+        return self.count.astype(float)
+
+    @cached_property
+    def count_col(self) -> np.ndarray:
+        return self.count_f[:, None]
+
+    @cached_property
+    def credit_matrix(self) -> np.ndarray:
+        """Rows count x heads, count x tails, count: credited totals are one product with it."""
+        return np.stack([self.count_f * self.heads_f, self.count_f * self.tails_f, self.count_f])
+
+    @cached_property
+    def log_binom_col(self) -> np.ndarray:
+        return self.log_binom[:, None]
 
     @property
     def n_sets(self) -> int:
@@ -41,7 +90,12 @@ class Pairs:
 
 
 def validate_counts(heads, tosses) -> tuple[np.ndarray, np.ndarray]:
-    """Return heads and tosses as int64 arrays, or raise ValueError naming the first bad set."""
+    """Return heads and tosses as int64 arrays, or raise ValueError naming the first bad set.
+
+    Counts must be whole numbers (integer arrays, or floats with whole values; not booleans,
+    complex numbers, strings or objects), ``0 <= heads <= tosses``, ``1 <= tosses <= MAX_TOSSES``
+    and ``sum(tosses) <= MAX_TOTAL_TOSSES``.
+    """
     h = np.asarray(heads)
     n = np.asarray(tosses)
     if h.ndim != 1 or n.ndim != 1:
@@ -58,6 +112,12 @@ def validate_counts(heads, tosses) -> tuple[np.ndarray, np.ndarray]:
                 raise ValueError(f"set {i + 1}: {name} {arr[i]} is not a whole number")
         elif arr.dtype.kind not in "iu":
             raise ValueError(f"{name} must be integers, got dtype {arr.dtype}")
+        big = arr > MAX_TOSSES          # before the cast: a uint64 above 2^63 would turn negative
+        if big.any():
+            i = int(np.argmax(big))
+            value = int(arr[i]) if arr.dtype.kind in "iu" else arr[i]
+            raise ValueError(f"set {i + 1}: {name} {value} is above the limit of 10^9 tosses "
+                             "per set")
     h = h.astype(np.int64, copy=False)
     n = n.astype(np.int64, copy=False)
     checks = ((n < 1, "tosses {n} < 1 (a set needs at least one toss)"),
@@ -67,16 +127,71 @@ def validate_counts(heads, tosses) -> tuple[np.ndarray, np.ndarray]:
         if bad.any():
             i = int(np.argmax(bad))
             raise ValueError(f"set {i + 1}: " + msg.format(h=h[i], n=n[i]))
+    total = int(n.sum())    # <= 10^9 per set: no int64 overflow below 9 x 10^9 sets
+    if total > MAX_TOTAL_TOSSES:
+        raise ValueError(f"{total} tosses in all, above the limit of 10^15 (sums over the data "
+                         "must stay exact in floating point)")
     return h, n
+
+
+def _stirling_table(top: int) -> np.ndarray:
+    """The remainder of Stirling's formula at x = 0..top, from exact factorials (28 digits)."""
+    half_log_2pi = Decimal("0.9189385332046727417803297364")     # log(2 pi) / 2
+    out = [0.0]
+    for x in range(1, top + 1):
+        d = Decimal(x)
+        out.append(float(Decimal(math.factorial(x)).ln() - (d + Decimal("0.5")) * d.ln() + d
+                         - half_log_2pi))
+    return np.array(out)
+
+
+_SMALL = 16
+_STIRLING_SMALL = _stirling_table(_SMALL - 1)
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def _stirling_error(x: np.ndarray) -> np.ndarray:
+    """log(x!) - ((x + 1/2) log x - x + log(2 pi) / 2) for whole x >= 1: a table below 16,
+    then the asymptotic series (its first omitted term is below 2e-16 there)."""
+    small = x < _SMALL
+    table = _STIRLING_SMALL[np.where(small, x, 0).astype(np.intp)]
+    big = np.where(small, _SMALL, x)
+    r = 1.0 / (big * big)
+    series = (1 / 12 - r * (1 / 360 - r * (1 / 1260 - r * (1 / 1680 - r / 1188)))) / big
+    return np.where(small, table, series)
+
+
+def log_binomial(n, h) -> np.ndarray:
+    """log C(n, h) for whole numbers 0 <= h <= n, to a few ulps up to n = 10^9 and beyond.
+
+    ``gammaln(n + 1) - gammaln(h + 1) - gammaln(n - h + 1)`` subtracts numbers of size n log n,
+    which keeps only about 7 digits of log C(10^9, 1). Here, with k = min(h, n - h) and
+    m = n - k, Stirling's formula with its remainder s (Loader 2000) leaves only terms that are
+    positive or small:
+
+        log C(n, k) = k log(n / k) - m log(1 - k / n) + log(n / (2 pi k m)) / 2
+                      + s(n) - s(k) - s(m)
+    """
+    n = np.asarray(n, dtype=float)
+    h = np.asarray(h, dtype=float)
+    k = np.minimum(h, n - h)
+    some = k > 0                                 # C(n, 0) = C(n, n) = 1
+    k = np.where(some, k, 1.0)
+    n = np.where(some, n, 2.0)
+    m = n - k
+    log_ratio = np.log(n / k)
+    value = (k * log_ratio - m * np.log1p(-k / n) + 0.5 * (log_ratio - np.log(m)) - _HALF_LOG_2PI
+             + _stirling_error(n) - _stirling_error(k) - _stirling_error(m))
+    return np.where(some, value, 0.0)
 
 
 def compress(heads, tosses) -> Pairs:
     """Collapse identical (heads, tosses) pairs; validates the counts first.
 
-    Each pair becomes one integer key ``heads * (max_tosses + 1) + tosses``. When the keys are few
-    enough to count directly (as for any data of up to a few thousand tosses per set), np.bincount
-    and a lookup table find the pairs in linear time (4 ms for a million sets); otherwise
-    np.unique sorts the keys.
+    Each pair becomes one integer key ``heads * (max_tosses + 1) + tosses`` (below 2^63 since
+    tosses <= 10^9). When the keys are few enough to count directly (as for any data of up to a
+    few thousand tosses per set), np.bincount and a lookup table find the pairs in linear time
+    (4 ms for a million sets); otherwise np.unique sorts the keys.
     """
     h, n = validate_counts(heads, tosses)
     base = int(n.max()) + 1
@@ -91,5 +206,4 @@ def compress(heads, tosses) -> Pairs:
     else:
         uniq, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
     uh, un = np.divmod(uniq, base)
-    log_binom = gammaln(un + 1.0) - gammaln(uh + 1.0) - gammaln(un - uh + 1.0)
-    return Pairs(uh, un, count, inverse.reshape(-1), log_binom)
+    return Pairs(uh, un, count, inverse.reshape(-1), log_binomial(un, uh))

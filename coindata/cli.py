@@ -3,6 +3,10 @@
 Every command fails the same way: one line on stderr, exit code 2, no traceback. This module
 imports only the standard library (and coindata.sources, which needs only NumPy), so that a bad
 flag or file is rejected in a fraction of a second, before PyMC is ever imported.
+
+The ranges checked here are the engines' tested ranges (em/options.py, bayes/options.py; the
+engines check them again for the Python API, and tests/test_reliability.py checks that the
+three places agree): seeds 0 <= S < 2^63, Beta A, B and Dirichlet ALPHA from 10^-3 to 10^6.
 """
 
 from __future__ import annotations
@@ -13,10 +17,17 @@ import math
 import sys
 
 EXIT_BAD_INPUT = 2
+SEED_LIMIT = 2**63
+PRIOR_MIN, PRIOR_MAX = 1e-3, 1e6
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr (and exit 2), not usage + error."""
+    """argparse, but a usage error is one line on stderr (and exit 2), not usage + error; and no
+    abbreviated flags (``--forc`` is an error, not ``--force``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):  # noqa: D401 - argparse API
         sys.stderr.write(f"{self.prog}: error: {message}\n")
@@ -46,6 +57,32 @@ def positive_int(text: str) -> int:
 
 def nonneg_int(text: str) -> int:
     return _int(text, 0)
+
+
+def int_between(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``."""
+    def parse(text: str) -> int:
+        value = _int(text, -math.inf)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, "
+                                             f"got {value}")
+        return value
+    return parse
+
+
+def random_seed(text: str) -> int:
+    """A random seed: a whole number 0 <= S < 2^63."""
+    value = _int(text, 0)
+    if value >= SEED_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be below 2^63 = {SEED_LIMIT}, got {value}")
+    return value
+
+
+def nonempty(text: str) -> str:
+    """A path that is not the empty string (which would silently mean a default)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    return text
 
 
 def _float(text: str) -> float:
@@ -79,7 +116,19 @@ def prior_pair(text: str) -> tuple[float, float]:
     a, b = (_float(p) for p in parts)
     if a <= 0 or b <= 0:
         raise argparse.ArgumentTypeError(f"Beta(A, B) needs A > 0 and B > 0, got {text!r}")
+    if not (PRIOR_MIN <= a <= PRIOR_MAX and PRIOR_MIN <= b <= PRIOR_MAX):
+        raise argparse.ArgumentTypeError(f"Beta(A, B) needs 10^-3 <= A, B <= 10^6 (the tested "
+                                         f"range), got {text!r}")
     return a, b
+
+
+def concentration(text: str) -> float:
+    """A Dirichlet concentration, from 10^-3 to 10^6."""
+    value = positive_float(text)
+    if not PRIOR_MIN <= value <= PRIOR_MAX:
+        raise argparse.ArgumentTypeError(f"must lie between 10^-3 and 10^6 (the tested range), "
+                                         f"got {text}")
+    return value
 
 
 def probabilities(text: str) -> tuple[float, ...]:
@@ -104,11 +153,12 @@ def add_model_args(p: argparse.ArgumentParser, *, default_prior=None):
                    help="coin weights: fixed and equal as in the paper, or learned "
                         "(default: %(default)s)")
     p.add_argument("--prior", type=prior_pair, default=default_prior, metavar="A,B",
-                   help="Beta(A, B) prior on every theta")
-    p.add_argument("--dirichlet", type=positive_float, default=1.0, metavar="ALPHA",
-                   help="symmetric Dirichlet prior on learned weights (default: %(default)s)")
-    p.add_argument("--seed", type=nonneg_int, default=0, metavar="S",
-                   help="random seed (default: %(default)s)")
+                   help="Beta(A, B) prior on every theta, 10^-3 <= A, B <= 10^6")
+    p.add_argument("--dirichlet", type=concentration, default=1.0, metavar="ALPHA",
+                   help="symmetric Dirichlet prior on learned weights, 10^-3 to 10^6 "
+                        "(default: %(default)s)")
+    p.add_argument("--seed", type=random_seed, default=0, metavar="S",
+                   help="random seed, 0 <= S < 2^63 (default: %(default)s)")
 
 
 def load_data(prog: str, src: str):
@@ -124,6 +174,24 @@ def load_data(prog: str, src: str):
 def dumps(obj) -> str:
     """JSON with NaN/inf refused (they would not be valid JSON)."""
     return json.dumps(obj, indent=2, allow_nan=False)
+
+
+def finite_json(obj, path: str = ""):
+    """``obj`` with every NaN or infinite float replaced by None (JSON has no such numbers), and
+    the list of what was replaced, as ``"path: value"`` strings (``"log_likelihood: -inf"``)."""
+    found = []
+
+    def clean(x, where):
+        if isinstance(x, float) and not math.isfinite(x):
+            found.append(f"{where}: {x}")
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v, f"{where}.{k}" if where else str(k)) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v, f"{where}[{i}]") for i, v in enumerate(x)]
+        return x
+
+    return clean(obj, path), found
 
 
 def unit_interval(text: str) -> float:

@@ -24,6 +24,15 @@ Sources accepted by ``load(src)``:
     One H/T sequence per line (any case, no spaces inside). Blank lines, lines starting
     with ``#`` and a trailing ``# comment`` after a sequence are ignored.
 
+A file must be a regular file (a symbolic link to one is fine; a FIFO or a device such as
+/dev/zero is refused before anything is read) of at most ``MAX_FILE_BYTES`` = 256 MiB: about
+5 x 10^7 sets of counts, and parsing takes up to ~50 bytes of memory per byte of file. A quoted
+empty field (``""``) is a value, not a blank line: an empty sequence is an error.
+
+Counts are limited to the range the engines were shown correct on: at most ``MAX_TOSSES`` =
+10^9 tosses in a set and ``MAX_TOTAL_TOSSES`` = 10^15 tosses in all (beyond, sums lose
+precision in floating point and the engines' results were silently wrong).
+
 The data set's name is NAME for built-ins and the file stem for files. In-memory data come
 from ``from_counts`` and ``simulate``.
 
@@ -41,6 +50,7 @@ import itertools
 import operator
 import os
 import re
+import stat
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +59,11 @@ from .builtins import BUILTINS, builtin_names
 
 __all__ = ["CoinData", "DataError", "from_counts", "load", "simulate"]
 
-_MAX_DIGITS = 18  # every count fits in int64 with room to spare
+MAX_TOSSES = 10**9              # tosses in one set
+MAX_TOTAL_TOSSES = 10**15       # tosses in all the sets together
+MAX_FILE_BYTES = 256 * 2**20    # a data file (256 MiB)
+_MAX_DIGITS = 18  # a field longer than this is too large anyway; shorter ones fit in int64
+_TOO_LARGE = "is too large (the limit is 10^9 tosses per set)"
 _COLUMNS = ("heads", "tosses", "sequence", "coin")
 _UPPER_SEQ_RE = re.compile(r"[HT]+")
 _NOT_HT = re.compile(r"[^HhTt]")
@@ -193,21 +207,31 @@ def _sha256_text(text: str) -> str:
 def _pair_problem(h: int, t: int) -> str:
     if t < 1:
         return f"tosses {t}: need at least one toss"
+    if t > MAX_TOSSES:
+        return f"tosses {t} is above the limit of 10^9 tosses per set"
     return f"heads {h} > tosses {t}"
 
 
 def _first_problem(heads, tosses, fails, n):
-    """Earliest problem as (index, message): a column's first bad value or a bad pair.
+    """Earliest problem as (index, message): a column's first bad value, a bad pair, or the set
+    where the running total of tosses passes MAX_TOTAL_TOSSES.
 
     ``fails`` holds each column's first failure (index, message), in column order;
     ``heads``/``tosses`` are valid at least up to the earliest failure.
     """
     limit = min((i for i, _ in fails), default=n)
     h, t = heads[:limit], tosses[:limit]
-    bad = (t < 1) | (h > t)
-    if bad.any():
-        i = int(bad.argmax())
-        return i, _pair_problem(int(h[i]), int(t[i]))
+    bad = (t < 1) | (h > t) | (t > MAX_TOSSES)
+    first = int(bad.argmax()) if bad.any() else limit
+    if first * MAX_TOSSES > MAX_TOTAL_TOSSES:       # else the total cannot pass the limit
+        total = np.cumsum(t[:first])                # each <= 10^9: no overflow
+        over = total > MAX_TOTAL_TOSSES
+        if over.any():
+            i = int(over.argmax())
+            return i, (f"the tosses add up to {int(total[i])} here, above the limit of 10^15 "
+                       "for all sets together")
+    if first < limit:
+        return first, _pair_problem(int(h[first]), int(t[first]))
     return min(fails, key=operator.itemgetter(0)) if fails else None
 
 
@@ -224,13 +248,13 @@ def _count_array(values, column: str, where: str):
         raise DataError(where, f"{column} holds booleans; need whole-number counts")
     if kind in "iu":
         big = a > np.iinfo(np.int64).max if kind == "u" else np.zeros(a.shape, bool)
-        checks = [(a < 0, "is negative"), (big, "is too large")]
+        checks = [(a < 0, "is negative"), (big, _TOO_LARGE)]
         out = np.where(big, 0, a).astype(np.int64)
     elif kind == "f":
         with np.errstate(invalid="ignore"):
             whole = np.isfinite(a) & (a == np.floor(a))
             checks = [(~whole, "is not a whole number"), (a < 0, "is negative"),
-                      (whole & (np.abs(a) >= 2.0**62), "is too large")]
+                      (whole & (np.abs(a) >= 2.0**62), _TOO_LARGE)]
             out = np.where(whole & (np.abs(a) < 2.0**62), a, 0).astype(np.int64)
     elif kind == "O":
         return _count_objects(a, column)
@@ -259,7 +283,7 @@ def _count_objects(a: np.ndarray, column: str):
         if x < 0:
             return out, (i, f"{column} {x} is negative")
         if x >= 2**62:
-            return out, (i, f"{column} {x} is too large")
+            return out, (i, f"{column} {x} {_TOO_LARGE}")
         out[i] = int(x)
     return out, None
 
@@ -336,7 +360,7 @@ def _parse_count(column: str, field: str) -> int:
         raise _Bad(f"{column} is empty")
     if s.isascii() and s.isdigit():
         if len(s.lstrip("0")) > _MAX_DIGITS:
-            raise _Bad(f"{column} {_show(s)} is too large")
+            raise _Bad(f"{column} {_show(s)} {_TOO_LARGE}")
         return int(s)
     rest = s[1:]
     if s[0] == "-" and rest.isascii() and rest.isdigit() and rest.strip("0"):
@@ -417,13 +441,41 @@ def _counts_of(seqs):
 # --------------------------------------------------------------------------- files
 
 
-def _read_text(path: str, shown: str) -> tuple[bytes, str]:
-    """The file's bytes and their UTF-8 text (BOM dropped), or DataError."""
-    if os.path.isdir(path):
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _regular_file(mode: int, shown: str) -> None:
+    """DataError unless ``mode`` is a regular file's (reading a FIFO would wait for a writer
+    forever, /dev/zero never ends)."""
+    if stat.S_ISDIR(mode):
         raise DataError(shown, "is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise DataError(shown, f"is {kind}, not a regular file (give a .csv or .txt file)")
+
+
+def _open_nonblocking(path, flags):
+    """Open without blocking: a FIFO that appeared after the check must not hang the open."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _read_text(path: str, shown: str) -> tuple[bytes, str]:
+    """The file's bytes and their UTF-8 text (BOM dropped), or DataError.
+
+    Only a regular file (or a symbolic link to one) of at most MAX_FILE_BYTES is read, with a
+    bounded read: nothing larger than MAX_FILE_BYTES + 1 bytes is ever allocated.
+    """
+    too_big = (f"is larger than the limit of {MAX_FILE_BYTES} bytes "
+               f"({MAX_FILE_BYTES / 2**20:g} MiB) for a data file")
     try:
-        with open(path, "rb") as f:
-            raw = f.read()
+        _regular_file(os.stat(path).st_mode, shown)     # follows symbolic links
+        with open(path, "rb", opener=_open_nonblocking) as f:
+            info = os.fstat(f.fileno())
+            _regular_file(info.st_mode, shown)          # the file opened is the one checked
+            if info.st_size > MAX_FILE_BYTES:
+                raise DataError(shown, too_big)
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DataError(shown, "no such file") from None
     except IsADirectoryError:
@@ -432,6 +484,8 @@ def _read_text(path: str, shown: str) -> tuple[bytes, str]:
         raise DataError(shown, "not readable (permission denied)") from None
     except OSError as exc:
         raise DataError(shown, f"cannot read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:                       # it grew while being read
+        raise DataError(shown, too_big)
     skip = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     try:
         text = raw[skip:].decode("utf-8")
@@ -496,8 +550,14 @@ def _csv_rows(text: str, shown: str):
         else:
             return _split_rows(rows, range(1, len(rows) + 1), shown, None)
     rows, lines, pending, prev = [], [], None, 0
+    quoted, raw_lines = set(), None     # rows that look blank but were quoted, such as ""
     try:
         for row in reader:
+            if _blank(row):
+                if raw_lines is None:
+                    raw_lines = io.StringIO(text, newline="").readlines()
+                if any('"' in raw for raw in raw_lines[prev:reader.line_num]):
+                    quoted.add(len(rows))
             rows.append(row)
             lines.append(prev + 1)
             prev = reader.line_num
@@ -507,12 +567,15 @@ def _csv_rows(text: str, shown: str):
             problem = (f"field longer than {csv.field_size_limit()} characters "
                        "(put long sequences in a .txt file)")
         pending = (reader.line_num, problem)
-    return _split_rows(rows, lines, shown, pending)
+    return _split_rows(rows, lines, shown, pending, quoted)
 
 
-def _split_rows(rows, lines, shown: str, pending):
-    """Find the header, drop blank rows, stop at the first row of the wrong width."""
-    header = next((k for k, row in enumerate(rows) if not _blank(row)), None)
+def _split_rows(rows, lines, shown: str, pending, quoted=frozenset()):
+    """Find the header, drop blank rows, stop at the first row of the wrong width.
+
+    Rows whose indices are in ``quoted`` look blank but held a quoted field (``""``): they are
+    values, kept (an empty sequence, or a row with too few fields, is then reported)."""
+    header = next((k for k, row in enumerate(rows) if not _blank(row) or k in quoted), None)
     if header is None:
         if pending is not None:
             raise DataError(shown, pending[1], pending[0])
@@ -527,7 +590,7 @@ def _split_rows(rows, lines, shown: str, pending):
     names = ",".join(c.strip().lower() for c in rows[header])
     drop, cut = [], len(body)
     for k in [k for k, row in enumerate(body) if len(row) != width or _blank(row)]:
-        if _blank(body[k]):
+        if _blank(body[k]) and k + header + 1 not in quoted:
             drop.append(k)
         elif len(body[k]) != width:
             pending = (body_lines[k], f"{len(body[k])} fields, expected {width} ({names})")

@@ -59,6 +59,12 @@ class Options:
                 "ml_prior": None, "flat_prior": [1.0, 1.0]}
 
 
+def derived_seed(seed: int, offset: int) -> int:
+    """A second seed from the run's, for a stream of its own (Gibbs, a study's replicates):
+    seed + offset, wrapped so that it stays in the range every command accepts (< 2^63)."""
+    return (int(seed) + int(offset)) % (1 << 63)
+
+
 def check(options: Options, data) -> None:
     """Raise ValueError (one line, naming the value) for any option the run would reject: the
     engines' own validations, run on this data before any work is done."""
@@ -75,4 +81,5 @@ def check(options: Options, data) -> None:
     bayes.check_options(data.heads, data.tosses, components=o.components, weights=o.weights,
                         prior=o.prior, dirichlet=o.dirichlet, draws=o.draws, tune=o.tune,
                         chains=o.chains, target_accept=o.target_accept, sampler="nuts",
-                        init=None if init is None else np.sort(init), hdi_prob=o.hdi_prob)
+                        init=None if init is None else np.sort(init), hdi_prob=o.hdi_prob,
+                        seed=o.seed)

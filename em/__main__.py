@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from coindata.cli import (Parser, add_model_args, dumps, fail, load_data, nonneg_float,
-                         nonneg_int, probabilities)
+from coindata.cli import (Parser, add_model_args, dumps, fail, finite_json, int_between,
+                          load_data, nonneg_float, probabilities)
 
 
 def build_parser() -> Parser:
@@ -19,16 +19,18 @@ def build_parser() -> Parser:
     add_model_args(p)
     p.add_argument("--init", type=probabilities, metavar="P1,...,PK",
                    help="starting thetas, distinct, in (0, 1) (default: spread over the data)")
-    p.add_argument("--max-iter", type=nonneg_int, default=1000, metavar="N",
-                   help="iteration cap per start (default: %(default)s)")
+    p.add_argument("--max-iter", type=int_between(0, 10**6), default=1000, metavar="N",
+                   help="iteration cap per start, at most 10^6 (every iteration is kept in the "
+                        "history) (default: %(default)s)")
     p.add_argument("--tol", type=nonneg_float, default=1e-12, metavar="T",
                    help="stop when Aitken's estimate of the objective still to gain is below "
                         "T x max(1, |objective|) twice in a row; 0 never stops early "
                         "(default: %(default)s)")
-    p.add_argument("--restarts", type=nonneg_int, default=4, metavar="R",
+    p.add_argument("--restarts", type=int_between(0, 10_000), default=4, metavar="R",
                    help="extra random starts besides --init; every start climbs 20 iterations, "
-                        "then the highest climbs on to convergence; 0 uses only --init "
-                        "(default: %(default)s)")
+                        "then the highest climbs on to convergence; 0 uses only --init; at most "
+                        "10000, and (R + 1) x distinct (heads, tosses) pairs x K at most 10^8 "
+                        "(the starts climb side by side in memory) (default: %(default)s)")
     p.add_argument("--accelerate", choices=("squarem", "none"), default="squarem",
                    help="squarem: SQUAREM extrapolation, monotone (an iteration is one SQUAREM "
                         "cycle); none: plain EM, one E- and M-step per iteration, as in the paper "
@@ -36,7 +38,10 @@ def build_parser() -> Parser:
                         "(default: %(default)s)")
     p.add_argument("--vb", action="store_true", help="variational Bayes instead of EM "
                    "(prior default Beta(1, 1))")
-    p.add_argument("--json", action="store_true", help="print the fit object as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print the fit object as JSON; a number that is not finite (such as a "
+                        "log-likelihood of -inf) is written as null and listed, with its value, "
+                        "under \"non_finite\"")
     return p
 
 
@@ -45,19 +50,30 @@ def main(argv=None) -> int:
     prog = "python -m em"
     data = load_data(prog, args.data)
     import em
+    from em.options import MAX_START_CELLS, OptionError, check_budget
 
     options = dict(components=args.components, weights=args.weights, dirichlet=args.dirichlet,
                    init=args.init, max_iter=args.max_iter, tol=args.tol,
                    restarts=args.restarts, seed=args.seed, accelerate=args.accelerate)
     try:
+        if (args.restarts + 1) * data.n_sets * args.components > MAX_START_CELLS:
+            from em.pairs import compress       # only then can the distinct pairs be too many
+
+            check_budget(args.restarts, args.components,
+                         compress(data.heads, data.tosses).heads.size)
         if args.vb:
             result = em.vb(data.heads, data.tosses, prior=args.prior or (1.0, 1.0), **options)
         else:
             result = em.fit(data.heads, data.tosses, prior=args.prior, **options)
+    except OptionError as exc:
+        fail(prog, str(exc))
     except ValueError as exc:
         fail(prog, f"{data.source}: {exc}")
     if args.json:
-        print(dumps(result.to_dict()))
+        out, non_finite = finite_json(result.to_dict())
+        if non_finite:
+            out["non_finite"] = non_finite
+        print(dumps(out))
         return 0
     print(describe(data, result, args.vb))
     return 0

@@ -363,3 +363,93 @@ def test_simulate_rejects_bad_arguments(kwargs, words):
     with pytest.raises(DataError) as err:
         simulate(**args, seed=0)
     assert str(err.value).startswith("simulate: ") and words in str(err.value)
+
+
+# --------------------------------------------------------------------------- issue 15
+
+
+def test_only_regular_files_are_read(tmp_path):
+    """A FIFO named x.csv used to hang forever, a link to /dev/zero to read until memory ran
+    out; both are refused before any read (in a subprocess, so an old hang fails, not hangs)."""
+    os.mkfifo(tmp_path / "x.csv")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    (tmp_path / "real.csv").write_text("heads,tosses\n1,2\n")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
+    code = ("import sys; from coindata import load, DataError\n"
+            "for p in sys.argv[1:]:\n"
+            "    try: print(load(p).n_sets)\n"
+            "    except DataError as e: print(e)\n")
+    names = [str(tmp_path / n) for n in ("x.csv", "zero.csv", "link.csv")]
+    out = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True,
+                         timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert out.stdout.splitlines() == [
+        f"{names[0]}: is a FIFO, not a regular file (give a .csv or .txt file)",
+        f"{names[1]}: is a character device, not a regular file (give a .csv or .txt file)",
+        "1"]
+
+
+def test_file_size_is_capped(tmp_path, monkeypatch):
+    import coindata.sources as sources
+
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:                  # sparse: 256 MiB + 1 byte, nothing written
+        f.truncate(sources.MAX_FILE_BYTES + 1)
+    with pytest.raises(DataError, match=r"larger than the limit of 268435456 bytes \(256 MiB\)"):
+        load(str(big))
+    # the read itself is bounded: a file larger than its size said (here a /proc file, size 0,
+    # or a file growing while read) is refused after reading at most the cap + 1 byte
+    small = tmp_path / "proc.csv"
+    small.symlink_to("/proc/self/status")
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 10)
+    reads = []
+    real_open = open
+
+    def spy(*args, **kwargs):
+        f = real_open(*args, **kwargs)
+        read = f.read
+        f.read = lambda n=-1: reads.append(n) or read(n)
+        return f
+
+    monkeypatch.setattr(sources, "open", spy, raising=False)
+    with pytest.raises(DataError, match="larger than the limit of 10 bytes"):
+        load(str(small))
+    assert reads == [11]
+
+
+@pytest.mark.parametrize("content, line, words", [
+    ('sequence\nHT\n""\nTT\n', 3, "empty sequence"),
+    ('sequence\nHT\n"  "\nTT\n', 3, "empty sequence"),
+    ('sequence,coin\nHT,A\n"",B\n', 3, "empty sequence"),
+    ('heads,tosses\n1,2\n""\n', 3, "1 fields, expected 2"),
+    ('""\nheads,tosses\n1,2\n', 1, "column 1 of the header has no name"),
+])
+def test_a_quoted_empty_row_is_not_a_blank_line(tmp_path, content, line, words):
+    path = write(tmp_path, "q.csv", content)
+    with pytest.raises(DataError) as err:
+        load(path)
+    assert str(err.value).startswith(f"{path}:{line}: ") and words in str(err.value)
+    # blank lines, and quoted values, are still fine
+    assert load(write(tmp_path, "ok.csv", 'sequence\n"HT"\n\n  \nTT\n')).sequences == ("HT", "TT")
+
+
+def test_counts_are_limited_to_the_tested_range(tmp_path):
+    ok = load(write(tmp_path, "ok.csv", "heads,tosses\n1000000000,1000000000\n1,2\n"))
+    assert ok.tosses.tolist() == [10**9, 2]
+    cases = {
+        "heads,tosses\n1,2\n1,1000000001\n": "3: tosses 1000000001 is above the limit of 10^9 "
+                                               "tosses per set",
+        "heads,tosses\n1,2\n1,99999999999999999999\n": "3: tosses '99999999999999999999' is too "
+                                                         "large (the limit is 10^9 tosses per set)",
+        "heads,tosses\n1,2\n" + "0,1000000000\n" * (10**6 + 1):
+            f"{10**6 + 2}: the tosses add up to 1000000000000002 here, above the limit of "
+            "10^15 for all sets together",
+    }
+    for content, tail in cases.items():
+        path = write(tmp_path, "big.csv", content)
+        with pytest.raises(DataError) as err:
+            load(path)
+        assert str(err.value) == f"{path}:{tail}"
+    with pytest.raises(DataError, match=r"^data: set 2: tosses 1000000001 is above the limit"):
+        from_counts([1, 1], [2, 10**9 + 1])
+    with pytest.raises(DataError, match=r"^data: set 1: tosses 9223372036854775813 is too large"):
+        from_counts(np.array([1], np.uint64), np.array([2**63 + 5], np.uint64))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from helpers import datasets
 from hypothesis import example, given, settings, strategies as st
-from scipy.special import gammaln, logsumexp
+from scipy.special import logsumexp
 from scipy.stats import binom
 
 import em
@@ -338,3 +338,137 @@ def test_million_sets_fit_fast_and_right():
     np.testing.assert_allclose(r.theta, [0.3, 0.7], atol=5 * max(r.std_error["theta"]))
     np.testing.assert_allclose(r.weights, [0.4, 0.6], atol=5 * max(r.std_error["weights"]))
     assert elapsed < 2.0     # generous for a loaded CI machine; benchmarks/ measures properly
+
+
+# ---------------------------------------------------------------- issue 15: the range of counts
+
+def _log_factorial_exact(x: int):
+    """log(x!) to 40 digits: from the integer x! when it is small, else Stirling's series with
+    five terms (the first omitted one is below x^-11, far below 1e-40 for x >= 10^4)."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        if x < 10_000:
+            return Decimal(math.factorial(x)).ln()
+        d = Decimal(x)
+        half_log_2pi = (2 * Decimal("3.14159265358979323846264338327950288419716939937510")).ln() / 2
+        return ((d + Decimal("0.5")) * d.ln() - d + half_log_2pi + 1 / (12 * d)
+                - 1 / (360 * d**3) + 1 / (1260 * d**5) - 1 / (1680 * d**7) + 1 / (1188 * d**9))
+
+
+def _log_comb_exact(n: int, h: int) -> float:
+    if min(h, n - h) <= 1000 or n <= 10**5:
+        return math.log(math.comb(n, h))     # an exact integer, then one correctly rounded log
+    return float(_log_factorial_exact(n) - _log_factorial_exact(h) - _log_factorial_exact(n - h))
+
+
+LOG_BINOMIAL_CASES = [(1, 0), (1, 1), (2, 1), (14, 1), (15, 7), (16, 8), (50, 25), (10**5, 5 * 10**4),
+                      (10**6, 1), (10**6, 3 * 10**5), (10**9, 0), (10**9, 1), (10**9, 2), (10**9, 17),
+                      (10**9, 1000), (10**9, 10**9 - 3), (10**9, 123_456_789), (10**9, 5 * 10**8),
+                      (10**9, 10**9)]
+
+
+def test_log_binomial_is_exact_to_a_few_ulps():
+    """log C(n, h) against exact integer arithmetic: gammaln(n + 1) - gammaln(h + 1) -
+    gammaln(n - h + 1) kept only ~7 digits of log C(10^9, 1) (3.7e-8 relative)."""
+    from bayes.pairs import compress as bayes_compress
+
+    # the reference itself: Stirling in 50-digit decimals equals the integer computation
+    assert float(_log_factorial_exact(10**5) - _log_factorial_exact(5 * 10**4) * 2) == \
+        pytest.approx(math.log(math.comb(10**5, 5 * 10**4)), rel=1e-15)
+    n = np.array([c[0] for c in LOG_BINOMIAL_CASES])
+    h = np.array([c[1] for c in LOG_BINOMIAL_CASES])
+    exact = np.array([_log_comb_exact(int(a), int(b)) for a, b in LOG_BINOMIAL_CASES])
+    for pairs in (compress(h, n), bayes_compress(h, n)):
+        got = pairs.log_binom[pairs.inverse]
+        ulps = np.abs(got - exact) / np.spacing(np.maximum(exact, 1.0))
+        assert np.all(got[exact == 0] == 0)
+        assert ulps.max() <= 4, list(zip(LOG_BINOMIAL_CASES, ulps.tolist()))
+
+
+def test_counts_up_to_the_limit_are_exact():
+    """10^9 heads in 10^9 tosses beside 1 in 2: theta exactly 1 and 1/2, the log-likelihood
+    log(1/2) + log(1/4) (10^12 gave theta 9.8e-6 / 0.5 and -10.25, "converged")."""
+    heads, tosses = np.array([10**9, 1]), np.array([10**9, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = em.fit(heads, tosses, components=2, weights="learned")
+        v = em.vb(heads, tosses, prior=(1, 1), components=2, weights="learned")
+    assert r.theta.tolist() == [0.5, 1.0] and r.weights.tolist() == [0.5, 0.5]
+    assert r.log_likelihood == pytest.approx(math.log(0.5) + math.log(0.25), abs=1e-12)
+    assert r.converged
+    assert v.theta_mean[1] == pytest.approx(1.0, abs=1e-8) and np.isfinite(v.elbo)
+    # a million sets of 10^9 tosses: 10^15 tosses in all, the largest total allowed
+    big = np.full(10**6, 10**9)
+    r = em.fit(big // 2, big, components=1)
+    assert r.theta.tolist() == [0.5] and np.isfinite(r.log_likelihood)
+
+
+@pytest.mark.parametrize("heads,tosses,words", [
+    ([10**12, 1], [10**12, 2], "heads 1000000000000 is above the limit of 10^9 tosses per set"),
+    ([1], [10**9 + 1], "tosses 1000000001 is above the limit of 10^9"),
+    (np.array([5], np.uint64), np.array([2**63 + 5], np.uint64),
+     "tosses 9223372036854775813 is above the limit of 10^9"),
+    ([1.0], [1e20], "tosses 1e+20 is above the limit"),
+    (np.ones(10**6 + 1, int), np.full(10**6 + 1, 10**9), "1000001000000000 tosses in all, "
+     "above the limit of 10^15"),
+])
+def test_counts_beyond_the_limit_are_refused(heads, tosses, words):
+    for fit in (em.fit, lambda h, n: em.vb(h, n, prior=(1, 1))):
+        with pytest.raises(ValueError) as err:
+            fit(heads, tosses)
+        assert words in str(err.value)
+
+
+@pytest.mark.parametrize("kw,words", [
+    (dict(restarts=10_001), "restarts must be at most 10000"),
+    (dict(max_iter=10**6 + 1), "max_iter must be at most 1000000"),
+    (dict(seed=2**64), "0 <= seed < 2^63"),
+    (dict(seed=-1), "0 <= seed < 2^63"),
+    (dict(seed=1.5), "0 <= seed < 2^63"),
+    (dict(prior=(1, 1e300)), "10^-3 <= a, b <= 10^6"),
+    (dict(prior=(1, 1e6 + 1)), "10^-3 <= a, b <= 10^6"),
+    (dict(weights="learned", dirichlet=1e300), "between 10^-3 and 10^6"),
+])
+def test_option_limits(kw, words):
+    for fit in (em.fit, em.vb):
+        opts = dict(kw)
+        if fit is em.vb:
+            opts.setdefault("prior", (1, 1))
+        with pytest.raises(ValueError, match=words.replace("^", r"\^").replace("(", r"\(")):
+            fit(PAPER_HEADS, PAPER_TOSSES, **opts)
+    em.fit(PAPER_HEADS, PAPER_TOSSES, seed=2**63 - 1, restarts=2, prior=(1e6, 1e6))   # edges
+    em.vb(PAPER_HEADS, PAPER_TOSSES, prior=(1e-3, 1e6), weights="learned", dirichlet=1e-3)
+
+
+def test_restarts_budget_counts_distinct_pairs():
+    from em.options import OptionError, check_budget
+
+    check_budget(10_000, 2, 4999)                   # 10001 x 4999 x 2 < 10^8
+    with pytest.raises(OptionError, match=r"above the limit of 10\^8 \(at most 9997 restarts"):
+        check_budget(10_000, 2, 5001)
+
+
+def test_json_never_fails_on_a_non_finite_number(monkeypatch, capsys):
+    """`python -m em --json` printed nothing and failed with "Out of range float values" when a
+    number was not finite: now such a number is null and listed under "non_finite"."""
+    import json
+
+    import em.__main__ as cli
+
+    real = em.fit
+
+    class Odd:
+        def __init__(self, r):
+            self.r = r
+
+        def to_dict(self):
+            return self.r.to_dict() | {"log_likelihood": -math.inf,
+                                       "std_error": {"theta": [math.nan, 0.1]}}
+
+    monkeypatch.setattr(em, "fit", lambda *a, **k: Odd(real(*a, **k)))
+    assert cli.main(["--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["log_likelihood"] is None and out["std_error"]["theta"] == [None, 0.1]
+    assert out["non_finite"] == ["log_likelihood: -inf", "std_error.theta[0]: nan"]
