@@ -26,6 +26,9 @@ import time
 
 import numpy as np
 
+from scipy.special import logit
+
+from . import transforms
 from .pairs import Pairs
 
 _CACHE: dict[tuple[int, bool, bool], "CompiledMixture"] = {}
@@ -89,26 +92,21 @@ class CompiledMixture:
     model: object
     compiled: object
     compile_seconds: float
-    _optimizer: object = None
-    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
     def start_function(self, init):
-        """nutpie's start for each chain: ``init`` (ordered thetas; equal weights) in the
-        transformed space, jittered by U(-1, 1) there as nutpie does by default (the jitter keeps
-        the order, since the ordered transform works on log-gaps)."""
-        from pymc.initial_point import make_initial_point_fn
-
-        init = np.asarray(init, dtype=np.float64)
-        overrides = {"theta": np.sort(init) if self.ordered else init}
-        fn = make_initial_point_fn(model=self.model, overrides=overrides,
-                                   jitter_rvs=set(self.model.free_RVs), return_transformed=True)
-        names = [v.name for v in self.model.value_vars]
-        lock = threading.Lock()
+        """nutpie's start for each chain: ``init`` (ordered thetas; equal weights) in the free
+        coordinates, jittered there by U(-1, 1) as nutpie does by default (the jitter keeps the
+        order, since the ordered transform works on log-gaps). NumPy only: nothing to compile."""
+        k = self.components
+        theta = np.sort(np.asarray(init, dtype=np.float64))
+        if self.ordered:
+            x0 = transforms.forward(theta, np.full(k, 1.0 / k), self.learned)
+        else:
+            x0 = np.concatenate([logit(np.asarray(init, dtype=np.float64))]
+                                + ([np.zeros(k - 1)] if self.learned else []))
 
         def flat(seed=None):
-            with lock:
-                point = fn(seed)
-            return np.concatenate([np.asarray(point[n], dtype=np.float64).ravel() for n in names])
+            return x0 + np.random.default_rng(seed).uniform(-1.0, 1.0, x0.size)
 
         return flat
 
@@ -131,57 +129,50 @@ class CompiledMixture:
 
     def find_map(self, pairs: Pairs, *, a, b, dirichlet, init) -> dict:
         """The posterior mode in the original parameter space (no Jacobian), as ``pm.find_MAP``
-        computes it: L-BFGS-B on ``-model.logp(jacobian=False)`` over the transformed values.
-
-        ``pm.find_MAP`` recompiles its loss on every call (2 s here; 10-28 s for the first call
-        in a process). This uses the same PyMC pieces (``scipy_optimize_funcs_from_loss``), but
-        compiled once per model shape, with the data swapped through ``pm.set_data``; it gives
-        find_MAP's optimum to every printed digit in ~3 ms per search.
+        computes it: L-BFGS-B on PyMC's log-density, here the very function nutpie compiled for
+        sampling (log-density and gradient in free coordinates), minus the log-Jacobian of the
+        transforms (bayes.transforms). No second compile: milliseconds, cold or warm.
         """
-        import pymc as pm
-        from pymc.blocking import DictToArrayBijection
         from scipy.optimize import minimize
-        from threadpoolctl import threadpool_limits
 
         k = self.components
-        with self._lock:
-            opt = self._optimizer or self._compile_optimizer()
-            with self.model:
-                pm.set_data(data_updates(pairs, k, self.learned, a, b, dirichlet))
-            start = dict(opt["start"])
-            name = self.model.rvs_to_values[self.model["theta"]].name
-            start[name] = opt["forward"](np.sort(np.asarray(init, dtype=np.float64)))
-            x0 = DictToArrayBijection.map({v.name: start[v.name] for v in self.model.value_vars})
-            with threadpool_limits(1):      # BLAS threads fight numba's and cost 10x here
-                res = minimize(opt["loss"], x0.data, jac=True, method="L-BFGS-B",
-                               options={"maxiter": 20000, "ftol": 1e-15, "gtol": 1e-10})
-            values = opt["back"](**DictToArrayBijection.rmap(x0._replace(data=res.x)))
-        theta = np.asarray(values[0], dtype=float)
-        w = np.asarray(values[1], dtype=float) if self.learned else np.full(k, 1.0 / k)
+        compiled = self.compiled.with_data(
+            **data_updates(pairs, k, self.learned, a, b, dirichlet))
+        logp_grad = _logp_and_gradient(compiled)
+
+        def loss(x):
+            lp, grad = logp_grad(x)
+            lj, lj_grad = transforms.log_jacobian(x, k, self.learned)
+            value = lp - lj
+            if not np.isfinite(value):
+                return np.inf, np.zeros_like(x)
+            return -value, -(np.asarray(grad) - lj_grad)
+
+        x0 = transforms.forward(np.sort(np.asarray(init, dtype=np.float64)),
+                                np.full(k, 1.0 / k), self.learned)
+        res = minimize(loss, x0, jac=True, method="L-BFGS-B",
+                       options={"maxiter": 20000, "ftol": 1e-15, "gtol": 1e-10})
+        theta, w = transforms.backward(res.x, k, self.learned)
         return {"theta": [float(v) for v in theta], "weights": [float(v) for v in w],
                 "converged": bool(res.success), "iterations": int(res.nit),
                 "log_posterior": float(-res.fun)}
 
-    def _compile_optimizer(self):
-        from pymc.pytensorf import get_mode
-        from pymc.tuning.scipy_interface import scipy_optimize_funcs_from_loss
 
-        model = self.model
-        start = model.initial_point()
-        loss, _ = scipy_optimize_funcs_from_loss(
-            -model.logp(jacobian=False), model.value_vars, start, use_grad=True,
-            compile_kwargs={"mode": get_mode("numba")})
-        outs = [model["theta"]] + ([model["weights"]] if self.learned else [])
-        back = model.compile_fn(model.replace_rvs_by_values(outs), inputs=model.value_vars,
-                                point_fn=False, on_unused_input="ignore")
-        transform = model.rvs_to_transforms[model["theta"]]
-        import pytensor
-        import pytensor.tensor as pt
+def _logp_and_gradient(compiled):
+    """x -> (log-density, gradient) of nutpie's compiled model, with its current data: the
+    numba function behind nutpie's C callback, called from Python with the same data arrays
+    (relies on nutpie 0.16's CompiledPyMCModel fields, like bayes._nutpie_cache)."""
+    fn = compiled.logp_func.vm.jit_fn
+    # writable copies: the same argument types as the compiled callback passes, so numba reuses
+    # that compilation (read-only arrays would be a new signature, compiled afresh)
+    data = [np.array(compiled.shared_data[compiled.shared_var_keys[v]])
+            for v in compiled.logp_func.get_shared()]
 
-        x = pt.dvector("x")
-        forward = pytensor.function([x], transform.forward(x))
-        self._optimizer = {"loss": loss, "back": back, "start": start, "forward": forward}
-        return self._optimizer
+    def logp_grad(x):
+        lp, grad = fn(np.ascontiguousarray(x, dtype=np.float64), *data)
+        return float(lp), grad
+
+    return logp_grad
 
 
 @contextlib.contextmanager

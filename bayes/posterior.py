@@ -32,12 +32,15 @@ def assignment_probability(pairs: Pairs, theta, weights, chunk: int = 4000) -> n
     return (total / th.shape[0])[pairs.inverse]
 
 
-def pointwise_log_likelihood(pairs: Pairs, theta, weights) -> np.ndarray:
-    """log p(set i | draw), shape (chains, draws, n_sets): logsumexp over coins (for PSIS-LOO)."""
+def pointwise_log_likelihood(pairs: Pairs, theta, weights, per_pair: bool = False) -> np.ndarray:
+    """log p(set i | draw), shape (chains, draws, n_sets): logsumexp over coins (for PSIS-LOO).
+    ``per_pair``: one column per distinct pair instead, shape (chains, draws, n_pairs)."""
     shape = np.shape(theta)[:-1]
     lj = log_joint(pairs, _flat(theta), log_weights(_flat(weights)))
-    per_pair = logsumexp(lj, axis=2)                      # (n_draws, n_pairs)
-    return per_pair[:, pairs.inverse].reshape(*shape, pairs.inverse.size)
+    pair_ll = logsumexp(lj, axis=2)                       # (n_draws, n_pairs)
+    if per_pair:
+        return pair_ll.reshape(*shape, pairs.heads.size)
+    return pair_ll[:, pairs.inverse].reshape(*shape, pairs.inverse.size)
 
 
 def posterior_predictive_heads(pairs: Pairs, theta, weights, seed) -> np.ndarray:

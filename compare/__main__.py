@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sys
 import time
 from pathlib import Path
 
-from coindata.cli import (Parser, add_model_args, fail, load_data, nonneg_int, positive_int,
-                          probabilities, unit_interval)
+from coindata.cli import (Parser, add_model_args, fail, int_between, load_data, nonempty,
+                          nonneg_int, positive_int, probabilities, unit_interval)
 
 from .studies import names as study_names
 
@@ -48,18 +49,23 @@ def build_parser() -> Parser:
     add_model_args(p, default_prior=(2.0, 2.0))
     p.add_argument("--init", type=probabilities, metavar="P1,...,PK",
                    help="EM's starting thetas (default for K = 2: the paper's 0.6,0.5)")
-    p.add_argument("--draws", type=positive_int, default=None, metavar="N",
-                   help="posterior draws per chain (default: 2500; 1000 with --quick)")
-    p.add_argument("--tune", type=nonneg_int, default=None, metavar="N",
-                   help="warm-up draws per chain (default: 1000; 500 with --quick)")
-    p.add_argument("--chains", type=positive_int, default=4, metavar="N",
-                   help="chains (default: %(default)s)")
+    p.add_argument("--draws", type=int_between(10, 10**6), default=None, metavar="N",
+                   help="posterior draws per chain, 10 to 10^6, and chains x draws at most "
+                        "4 x 10^6 (default: 2500; 1000 with --quick)")
+    p.add_argument("--tune", type=int_between(10, 10**6), default=None, metavar="N",
+                   help="warm-up draws per chain, 10 to 10^6 (default: 1000; 500 with --quick)")
+    p.add_argument("--chains", type=int_between(1, 64), default=4, metavar="N",
+                   help="chains, 1 to 64 (default: %(default)s)")
     p.add_argument("--target-accept", type=unit_interval, default=0.98, metavar="P",
                    help="NUTS target acceptance rate (default: %(default)s)")
-    p.add_argument("--out", metavar="DIR", help="report folder (default: reports/<dataset name>)")
+    p.add_argument("--out", type=nonempty, metavar="DIR",
+                   help="report folder (default: reports/<dataset name>)")
     p.add_argument("--force", action="store_true",
                    help="replace --out even if it is not exactly a previous report")
     p.add_argument("--quick", action="store_true", help="fewer draws (for tests)")
+    p.add_argument("--bootstrap-lrt", type=nonneg_int, default=0, metavar="N",
+                   help="how many coins: also a parametric bootstrap of the likelihood-ratio "
+                        "statistic with N replicates (default: %(default)s, none)")
     p.add_argument("--study", type=study_list, metavar="NAME[,NAME...]",
                    help="also run studies: " + ", ".join(study_names())
                         + " (comma-separated; all = every one)")
@@ -113,31 +119,76 @@ def main(argv=None) -> int:
         sys.stderr.flush()
 
     log("load", t_load)
+    previous = _catch_sigterm()         # like Ctrl-C: workers and temporary folders go
     try:
         from . import report
         from .run import run
 
-        r = run(data, options, log=log)
+        r = run(data, options, log=log, bootstrap_lrt=args.bootstrap_lrt)
         r.command = shlex.join(["python", "-m", "compare",
-                                *(argv if argv is not None else sys.argv[1:])])
+                                *_content_args(argv if argv is not None else sys.argv[1:])])
         r.timings = {"load": t_load, **r.timings}
         studies, sections = {}, []
         if study_args is not None:
             from .studies import run_studies
 
             studies, sections = run_studies(args.study, data, options, study_args, log=log)
-        report.write(r, out, force=args.force, studies=studies, study_sections=sections, log=log)
+            r.studies_run = tuple(args.study)
+        backup = report.write(r, out, force=args.force, studies=studies,
+                              study_sections=sections, log=log)
     except OutputError as exc:
         fail(prog, str(exc))
     except KeyboardInterrupt:
         sys.stderr.write(f"{prog}: interrupted; {out} left as it was\n")
         return 130
+    except _Terminated:
+        sys.stderr.write(f"{prog}: terminated; {out} left as it was\n")
+        return 143
+    except OSError as exc:              # a full disk, a vanished folder: one line, no traceback
+        sys.stderr.write(f"{prog}: error: cannot write the report "
+                         f"({exc.strerror or exc}); {out} left as it was\n")
+        return 1
     finally:
         _clean_scratch(locals().get("sections", ()))
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     log("total", time.perf_counter() - t_start)
+    if backup is not None:
+        sys.stderr.write(f"backup     {out} was not a report of ours: moved to {backup}\n")
     sys.stderr.write(f"output     {out / 'report.html'}\n")
     print(out / "report.html")
     return 0
+
+
+def _content_args(argv) -> list[str]:
+    """The arguments that shape the report's content: without --out and --force, so that the
+    same command, data and seed give the same report wherever it is written."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--out":
+            skip = True
+        elif not (arg.startswith("--out=") or arg == "--force"):
+            out.append(arg)
+    return out
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every clean-up runs (workers, temp folders)."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
+def _catch_sigterm():
+    """Install the SIGTERM handler (main thread only); returns the previous one."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)
 
 
 def _clean_scratch(sections):

@@ -14,28 +14,16 @@ The report numbers the figures in the order it shows them.
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+from scipy import stats
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from scipy import stats  # noqa: E402
+import em.model
+import em.pairs
 
-import em.model  # noqa: E402
-import em.pairs  # noqa: E402
-
-COLORS = {"ml": "#d62728", "map": "#1f77b4", "mean": "#2ca02c", "nuts": "#7f7f7f",
-          "gibbs": "#9467bd", "vb": "#ff7f0e", "exact": "#000000", "known": "#8c564b"}
-DPI = 110
-
-plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "axes.grid": True,
-                     "grid.alpha": 0.25, "legend.fontsize": 8, "figure.dpi": DPI})
-
+from .style import COLORS, WIDTH, panels, plt, save
 
 def _save(fig, path):
-    fig.tight_layout()
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 def _em_pairs(r):
@@ -48,11 +36,11 @@ def em_path(r, path):
     x = np.linspace(0.005, 0.995, 240)
     grid = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1)          # (x0, x1, 2)
     ll = em.model.log_likelihood(_em_pairs(r), grid, np.asarray(r.ml.weights))
-    fig, ax = plt.subplots(figsize=(6.2, 5.4))
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.92))
     top = ll.max()
     levels = np.sort(top - np.array([0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 40]))
     cs = ax.contour(x, x, ll.T, levels=levels, colors="0.45", linewidths=0.8)
-    ax.clabel(cs, fmt=lambda v: f"{v - top:.1f}", fontsize=7)
+    ax.clabel(cs, fmt=lambda v: f"{v - top:.1f}", fontsize=9)
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
     for fit, key, label in ((r.plain["ml"], "ml", "EM, maximum likelihood"),
                             (r.plain["map"], "map", "EM, MAP")):
@@ -68,13 +56,13 @@ def em_path(r, path):
     ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
            xlabel=r"$\theta_0$ (the coin with fewer heads)",
            ylabel=r"$\theta_1$ (the coin with more heads)",
-           title="EM climbs the log-likelihood (contours: log-lik minus its maximum)")
+           title="EM climbs the log-likelihood\n(contours: log-likelihood minus its maximum)")
     ax.legend(loc="lower right")
     _save(fig, path)
 
 
 def objective(r, path):
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+    fig, (a1, a2) = panels(2)
     for fit, key, label in ((r.plain["ml"], "ml", "log-likelihood (ML)"),
                             (r.plain["map"], "map", "log-posterior (MAP)")):
         obj = np.array([s.objective for s in fit.history])
@@ -100,10 +88,10 @@ def _density(draws, lo=0.0, hi=1.0):
 
 def marginals(r, path):
     k = r.options.components
-    fig, axes = plt.subplots(1, k, figsize=(4.6 * k, 3.6), squeeze=False)
+    fig, axes = panels(k)
     th = r.nuts.theta_draws.reshape(-1, k)
     post = r.nuts.posterior["theta"]
-    for i, ax in enumerate(axes[0]):
+    for i, ax in enumerate(axes):
         ax.hist(th[:, i], bins=60, density=True, color=COLORS["nuts"], alpha=0.35,
                 label="NUTS draws")
         if r.grid is not None:
@@ -123,7 +111,7 @@ def marginals(r, path):
 
 def joint(r, path):
     th = r.nuts.theta_draws.reshape(-1, 2)
-    fig, ax = plt.subplots(figsize=(5.6, 5.2))
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.92))
     sel = th[:: max(1, th.shape[0] // 3000)]
     ax.scatter(sel[:, 0], sel[:, 1], s=2, alpha=0.25, color=COLORS["nuts"], label="NUTS draws")
     if r.grid is not None:
@@ -149,27 +137,37 @@ def joint(r, path):
 
 
 def assignment(r, path):
-    em_p = np.asarray(r.map.responsibilities)[:, -1]
-    post = np.asarray(r.nuts.assignment_probability)[:, -1]
-    n = em_p.size
-    fig, ax = plt.subplots(figsize=(max(5.0, min(11, 0.5 * n + 3)), 3.6))
+    """Per set, the probability of each coin: EM-MAP's responsibilities (left bar) beside the
+    posterior's (right bar), stacked over every coin; beyond 40 sets, one point per set and coin."""
+    em_p = np.asarray(r.map.responsibilities)
+    post = np.asarray(r.nuts.assignment_probability)
+    n, k = em_p.shape
+    colors = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, k))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.9))
     if n <= 40:
         idx = np.arange(n)
-        ax.bar(idx - 0.2, em_p, 0.4, color=COLORS["map"], label="EM-MAP responsibility")
-        ax.bar(idx + 0.2, post, 0.4, color=COLORS["nuts"], label="posterior probability")
-        labels = [f"{i + 1}\n{h}/{t}" for i, (h, t) in
-                  enumerate(zip(r.data.heads, r.data.tosses))]
-        ax.set_xticks(idx, labels)
-        ax.set(xlabel="set (heads/tosses)")
+        for side, probs, hatch in ((-0.21, em_p, None), (0.21, post, "//")):
+            bottom = np.zeros(n)
+            for j in range(k):
+                ax.bar(idx + side, probs[:, j], 0.4, bottom=bottom, color=colors[j],
+                       hatch=hatch, edgecolor="white", lw=0.5,
+                       label=f"coin {j}" if side < 0 else None)
+                bottom += probs[:, j]
+        step = 1 if n <= 12 else 5
+        ax.set_xticks(idx[::step], [f"{i + 1}\n{h}/{t}" for i, (h, t) in
+                                    enumerate(zip(r.data.heads, r.data.tosses))][::step])
+        ax.set(xlabel="set (heads/tosses): EM-MAP left, posterior right (hatched)",
+               ylim=(0, 1.25), yticks=np.linspace(0, 1, 6))
+        ax.legend(loc="upper center", ncol=min(k, 4))
     else:
-        keep = np.unique(np.linspace(0, n - 1, min(n, 5000)).astype(int))
-        ax.scatter(em_p[keep], post[keep], s=6, alpha=0.5, color=COLORS["nuts"],
-                   label="sets" if keep.size == n else f"{keep.size} of {n} sets")
+        keep = np.unique(np.linspace(0, n - 1, min(n, 3000)).astype(int))
+        for j in range(k):
+            ax.scatter(em_p[keep, j], post[keep, j], s=6, alpha=0.5, color=colors[j],
+                       label=f"coin {j}")
         ax.plot([0, 1], [0, 1], color="0.6", ls=":")
-        ax.set(xlabel="EM-MAP responsibility")
-    ax.set(ylabel=f"P(set from coin {r.options.components - 1}, the high one)", ylim=(0, 1.22),
-           yticks=np.linspace(0, 1, 6), title="Which coin tossed each set?")
-    ax.legend(loc="upper center", ncol=2)
+        ax.set(xlabel="EM-MAP responsibility", ylim=(0, 1))
+        ax.legend(loc="upper left")
+    ax.set(ylabel="P(set from coin)", title="Which coin tossed each set?")
     _save(fig, path)
 
 
@@ -185,10 +183,10 @@ def ordered_prior_density(x, a, b, k, i):
 def prior_posterior(r, path):
     k = r.options.components
     a, b = r.options.prior
-    fig, axes = plt.subplots(1, k, figsize=(4.6 * k, 3.4), squeeze=False)
+    fig, axes = panels(k)
     th = r.nuts.theta_draws.reshape(-1, k)
     x = np.linspace(0.001, 0.999, 400)
-    for i, ax in enumerate(axes[0]):
+    for i, ax in enumerate(axes):
         ax.plot(x, stats.beta.pdf(x, a, b), color="0.6", ls="--", label=f"Beta({a:g}, {b:g})")
         ax.plot(x, ordered_prior_density(x, a, b, k, i), color=COLORS["map"], lw=1.5,
                 label=rf"prior of $\theta_{i}$ (ordered)")
@@ -211,8 +209,8 @@ def ladder(r, path):
 
     k = r.options.components
     est = r.estimates()
-    fig, axes = plt.subplots(1, k, figsize=(4.8 * k, 3.8), squeeze=False)
-    for i, ax in enumerate(axes[0]):
+    fig, axes = panels(k)
+    for i, ax in enumerate(axes):
         points = []
         for rung in RUNGS:
             if rung.key not in est:
@@ -250,10 +248,9 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     pairs = _em_pairs(r)
     cnt = pairs.count.astype(float)
     x = np.linspace(0.01, 0.99, 400)
-    fig, axes = plt.subplots(1, len(iterations), figsize=(4.2 * len(iterations), 3.6),
-                             sharey=True)
+    fig, axes = panels(len(iterations), sharex=True)
     other = 1 - coin
-    for ax, it in zip(np.atleast_1d(axes), iterations):
+    for ax, it in zip(axes, iterations):
         climb = r.plain["ml"].history
         step = climb[min(it, len(climb) - 1)]
         th, w = np.array(step.theta, float), np.asarray(step.weights, float)
@@ -277,8 +274,9 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
         ymax = ll.max()
         ax.set(ylim=(ymax - 12, ymax + 1.5), xlabel=rf"$\theta_{coin}$",
                title=rf"iteration {it}: $\theta_{other}$ held at {th[other]:.3f}")
-    np.atleast_1d(axes)[0].set_ylabel("log-likelihood")
-    np.atleast_1d(axes)[0].legend(loc="lower center")
+    for ax in axes:
+        ax.set_ylabel("log-likelihood")
+    axes[0].legend(loc="lower center", fontsize=9)
     _save(fig, path)
 
 
@@ -309,6 +307,7 @@ def all_figures(r, folder, workers=None) -> dict[str, str]:
     import warnings
 
     global _JOB
+    from .run import child_signals
     names = [n for n in PLAN if r.options.components == 2 or n not in TWO_COINS_ONLY]
     workers = workers or (1 if os.environ.get("COINMIX_SERIAL") else min(len(names), os.cpu_count() or 1))
     _JOB = (r, folder)
@@ -317,7 +316,7 @@ def all_figures(r, folder, workers=None) -> dict[str, str]:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", DeprecationWarning)   # fork with threads
-                    with mp.get_context("fork").Pool(workers) as pool:
+                    with mp.get_context("fork").Pool(workers, initializer=child_signals) as pool:
                         # bounded: a child stuck on a lock inherited through fork is abandoned
                         pool.map_async(_draw, names, chunksize=1).get(timeout=300)
             except (OSError, mp.ProcessError, mp.TimeoutError):

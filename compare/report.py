@@ -1,62 +1,110 @@
 """The report folder: summary.json, report.md, report.html, figures/*.png, posterior.nc.
 
-Everything is written into a fresh temporary folder beside the target and moved into place
-only when complete. An existing target is replaced only when it holds exactly a previous report
-of ours (every file in it listed in its summary.json ``files``), or with ``force``; the old
-folder is first renamed aside, so a failure at any point leaves either the old or the new
-report, never a mixture, and nothing outside the target is touched.
+Nothing of the user's is ever lost:
+
+- Everything is written into a fresh temporary folder beside the target and moved into place
+  only when complete, so a failure or an interrupt at any point leaves either the old or the new
+  report, never a mixture, and no temporary folder.
+- summary.json carries a generator marker and the sha256 of every other file it wrote. An
+  existing ``--out`` is replaced without asking only when it holds exactly such a report: the
+  same files, every hash matching, nothing else (no file added, none edited, no symlink).
+- Anything else at ``--out`` is refused, naming what is not ours. With ``--force`` it is not
+  deleted either: the existing folder is moved aside to ``<out>.backup-<time>`` (its path is
+  printed) and the new report takes its place. A file (not a folder) at ``--out`` is refused
+  even with ``--force``.
 """
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
 #: above this many sets, per-set arrays in summary.json are listed once per distinct pair
 PER_SET_LIMIT = 10_000
+GENERATOR = "coinmix compare"
 
 
 class OutputError(ValueError):
     """The output folder cannot be (re)placed; one-line message."""
 
 
-def report_files(folder: Path) -> set[str] | None:
-    """The files a previous report of ours wrote, if ``folder`` holds exactly that; else None."""
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def not_ours(folder: Path) -> str | None:
+    """None if ``folder`` holds exactly a previous report of ours (marker, files, hashes); else
+    what differs, in a few words."""
     try:
-        listed = json.loads((folder / "summary.json").read_text(encoding="utf-8"))["files"]
+        s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        marker, listed = s["generator"], s["files"]
+    except FileNotFoundError:
+        return "it has no summary.json of ours"
     except (OSError, ValueError, KeyError, TypeError):
+        return "its summary.json is not one of ours"
+    if not (isinstance(marker, dict) and marker.get("name") == GENERATOR
+            and isinstance(listed, dict)):
+        return "its summary.json is not one of ours"
+    present = set()
+    for p in folder.rglob("*"):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_symlink():
+            return f"{rel} is a symbolic link"
+        if p.is_file():
+            present.add(rel)
+        elif p.is_dir() and not any(f.startswith(rel + "/") for f in listed):
+            return f"folder {rel} is not ours"
+    extra = sorted(present - set(listed) - {"summary.json"})
+    if extra:
+        return f"{extra[0]} is not ours" + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else "")
+    missing = sorted(set(listed) - present)
+    if missing:
+        return f"{missing[0]} is missing"
+    for rel, digest in listed.items():
+        if _sha256(folder / rel) != digest:
+            return f"{rel} was changed after the report was written"
+    return None
+
+
+def report_files(folder: Path) -> set[str] | None:
+    """The files of a previous report of ours at ``folder``, if it holds exactly that; else None."""
+    if not_ours(folder) is not None:
         return None
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-               if p.is_file() or p.is_symlink()}
-    dirs = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
-    if not isinstance(listed, list) or present != set(listed):
-        return None
-    allowed_dirs = {str(Path(f).parent.as_posix()) for f in listed} - {"."}
-    return present if dirs <= allowed_dirs else None
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
 def check_target(out: Path, force: bool) -> None:
-    """Fail early (before any work) if the report could not be put at ``out``."""
-    if out.exists() or out.is_symlink():
-        if not out.is_dir() or out.is_symlink():
-            raise OutputError(f"--out {out}: exists and is not a folder; not touching it")
-        if not force and any(out.iterdir()) and report_files(out) is None:
-            raise OutputError(f"--out {out}: folder exists and is not exactly a previous report "
-                              "(it holds other files); use --force to replace it")
+    """Fail early (before any work) if the report could not be put at ``out``: the reasons are
+    checked, and the parent folder is tried by creating (and removing) a temporary folder."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise OutputError(f"--out {out}: exists and is not a folder; not touching it")
+    if out.exists() and any(out.iterdir()) and not force:
+        why = not_ours(out)
+        if why is not None:
+            raise OutputError(f"--out {out}: the folder is not exactly a previous report ({why}); "
+                              "choose another --out, or --force to move it aside to a backup")
     parent = out.parent
     if not parent.exists():
         raise OutputError(f"--out {out}: parent folder {parent} does not exist")
     if not parent.is_dir():
         raise OutputError(f"--out {out}: {parent} is not a folder")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"--out {out}: cannot write in {parent}")
+    try:
+        probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=parent)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write in {parent} "
+                          f"({exc.strerror or exc})") from None
 
 
 def _clean(obj):
@@ -101,6 +149,8 @@ def _fit_dict(fit, data):
 
 
 def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studies) -> dict:
+    from .markdown import plain
+
     d = r.data
     nuts = r.nuts
     small = d.n_sets <= PER_SET_LIMIT
@@ -109,7 +159,8 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
             if key in c["quantities"] and not small:
                 c["quantities"][key] = per_set(c["quantities"][key], d)
     out = {
-        "data": {"name": d.name, "source": d.source, "n_sets": d.n_sets, "sha256": d.sha256,
+        "data": {"name": plain(d.name), "source": plain(d.source), "n_sets": d.n_sets,
+                 "sha256": d.sha256,
                  "heads": d.heads.tolist() if small else None,
                  "tosses": d.tosses.tolist() if small else None,
                  "pairs": None if small else per_set(np.stack([d.heads, d.tosses], 1), d)["by_pair"],
@@ -130,6 +181,7 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
                       "exact": r.exact,
                       "known_labels": None if r.known is None else
                       {k: v for k, v in r.known.items() if small or k != "component_of_set"}},
+        "model_choice": r.choice,
         "agreement": agreement,
         "ladder": ladder_rows,
         "worked_example": {"first_iteration": first, "iterations": iters,
@@ -145,37 +197,15 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
     return _clean(out)
 
 
-def html_page(markdown_text: str, folder: Path, title: str) -> str:
-    """report.md rendered by markdown-it-py, images inlined as base64: one self-contained file."""
-    from markdown_it import MarkdownIt
-
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown_text)
-
-    def inline(m):
-        src = m.group(1)
-        data = base64.b64encode((folder / src).read_bytes()).decode("ascii")
-        return f'src="data:image/png;base64,{data}"'
-
-    body = re.sub(r'src="(figures/[^"]+\.png)"', inline, body)
-    style = ("body{font-family:Georgia,serif;max-width:980px;margin:2em auto;padding:0 1em;"
-             "line-height:1.5;color:#222}table{border-collapse:collapse;margin:1em 0;"
-             "font-size:0.9em}th,td{border:1px solid #bbb;padding:3px 8px;text-align:right}"
-             "th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}"
-             "img{max-width:100%}code{background:#f4f4f4;padding:0 3px}"
-             "blockquote{border-left:4px solid #c33;margin:1em 0;padding:0.2em 1em;"
-             "background:#fff4f4}")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{title}</title><style>{style}</style></head><body>\n{body}</body></html>\n")
-
-
 def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=None) -> Path:
-    """Build the whole report in a temporary folder, then move it into place atomically."""
-    import time
-
-    from . import checks, figures, ladder, text, worked
+    """Build the whole report in a temporary folder, then move it into place (module docstring).
+    Returns the backup folder's path when ``force`` moved an existing folder aside, else None."""
+    from . import checks, figures, html, ladder, text, worked
+    from .markdown import plain
 
     log = log or (lambda stage, seconds: None)
     check_target(out, force)
+    _check_space(r, out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         t0 = time.perf_counter()
@@ -196,38 +226,92 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         iters = worked.iterations(r.plain["ml"], init)
         three = (worked.first_step_three_ways(r.data.heads, r.data.tosses, init, r.options.prior)
                  if len(init) == 2 else None)
-        r.nuts.tree.to_netcdf(tmp / "posterior.nc", engine="h5netcdf")
+        _without_timestamps(r.nuts.tree).to_netcdf(tmp / "posterior.nc", engine="h5netcdf")
         md = text.report_markdown(r, agreement, rows, first, iters, three, figs, study_sections)
         (tmp / "report.md").write_text(md, encoding="utf-8")
-        (tmp / "report.html").write_text(html_page(md, tmp, f"coinmix: {r.data.name}"),
-                                         encoding="utf-8")
+        pictures = {f"figures/{name}": (tmp / "figures" / name).read_bytes()
+                    for name in figs.values()}
+        (tmp / "report.html").write_text(
+            html.render(md, pictures, f"coinmix: {plain(r.data.name)}"), encoding="utf-8")
         r.timings["report"] = time.perf_counter() - t0
         log("report", r.timings["report"])
         s = summary(r, agreement, rows, first, iters, three, figs, studies)
-        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
-        s["files"] = sorted(files + ["summary.json"])
+        s["generator"] = {"name": GENERATOR, "version": _version()}
+        s["files"] = {p.relative_to(tmp).as_posix(): _sha256(p)
+                      for p in sorted(tmp.rglob("*")) if p.is_file()}
         (tmp / "summary.json").write_text(json.dumps(s, indent=1, allow_nan=False) + "\n",
                                           encoding="utf-8")
-        _replace(tmp, out, force)
+        backup = _replace(tmp, out, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return backup
+
+
+def _without_timestamps(tree):
+    """A copy of the draws without ArviZ's ``created_at`` stamps, so that the same seed and data
+    give a byte-identical posterior.nc (the run's time is in summary.json's timings)."""
+    out = tree.copy()
+    for node in out.subtree:
+        node.attrs = {k: v for k, v in node.attrs.items() if k != "created_at"}
     return out
 
 
-def _replace(tmp: Path, out: Path, force: bool):
-    check_target(out, force)       # again: the folder may have changed while we worked
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.rmdir(old)
-        os.rename(out, old)
+def _version() -> str:
     try:
-        os.rename(tmp, out)
-    except BaseException:
+        from importlib.metadata import version
+
+        return version("coinmix")
+    except Exception:  # noqa: BLE001 - not installed as a package: still a report of ours
+        return "unknown"
+
+
+def _check_space(r, parent: Path) -> None:
+    """Refuse early when the disk cannot hold the report (h5py can crash on a full disk)."""
+    tree = r.nuts.tree
+    need = 8 * 2**20 + sum(int(ds.nbytes) for ds in
+                           (tree[g].to_dataset() for g in tree.children)) * 1.2
+    free = shutil.disk_usage(parent).free
+    if free < 2 * need:
+        raise OutputError(f"not enough free space in {parent}: the report needs about "
+                          f"{need / 2**20:.0f} MB, {free / 2**20:.0f} MB are free")
+
+
+def _replace(tmp: Path, out: Path, force: bool):
+    """Move the finished report into place. A previous report of ours is swapped out and
+    deleted; with ``force``, anything else is moved to a backup folder, whose path is returned.
+    Another run finishing at the same moment is handled by retrying the swap."""
+    for _attempt in range(5):
+        check_target(out, force)        # again: the folder may have changed while we worked
+        backup = None
+        if out.exists() and any(out.iterdir()) and not_ours(out) is not None:
+            backup = _backup_name(out)
+            os.rename(out, backup)      # force: keep it, never delete what is not ours
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.rmdir(old)
+            try:
+                os.rename(out, old)
+            except FileNotFoundError:   # another run moved it away meanwhile
+                old = None
+        try:
+            os.rename(tmp, out)
+        except OSError:                 # another run put its report there first: try again
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+            continue
+        os.chmod(out, 0o755)
         if old is not None:
-            os.rename(old, out)
-        raise
-    os.chmod(out, 0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+        return backup
+    raise OutputError(f"--out {out}: other runs keep writing there; the report was not moved in")
+
+
+def _backup_name(out: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for i in range(1000):
+        path = out.with_name(f"{out.name}.backup-{stamp}" + (f"-{i}" if i else ""))
+        if not path.exists():
+            return path
+    raise OutputError(f"--out {out}: cannot find a free name for the backup folder")

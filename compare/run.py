@@ -43,6 +43,8 @@ class Run:
     notes: list = field(default_factory=list)
     command: str = "python -m compare"
     versions: dict = field(default_factory=dict)
+    choice: dict | None = None        # compare.choice.model_choice: how many coins?
+    studies_run: tuple = ()           # the studies that ran with this report (names)
 
     # the rungs the checks and the text name one by one
     ml = property(lambda self: self.results.get("ml"))
@@ -116,8 +118,10 @@ def _run_stage(r: Run, stage: str) -> None:
             r.results[rung.key] = rung.run(r.data, r.options, r)
 
 
-def run(data, options: Options, log=None) -> Run:
-    """Every rung on ``data``; ``log(stage, seconds)`` is called after each stage."""
+def run(data, options: Options, log=None, bootstrap_lrt: int = 0) -> Run:
+    """Every rung on ``data``, then the model choice (K - 1, K, K + 1 coins; a parametric
+    bootstrap of the likelihood ratio with ``bootstrap_lrt`` replicates); ``log(stage,
+    seconds)`` is called after each stage."""
     o = options
     r = Run(data=data, options=o)
     log = log or (lambda stage, seconds: None)
@@ -165,6 +169,12 @@ def run(data, options: Options, log=None) -> Run:
     r.timings["reference"] = seconds
     r.timings["reference_wait"] = time.perf_counter() - t0
     log("reference", seconds)
+
+    t0 = time.perf_counter()
+    from .choice import model_choice
+
+    r.choice = model_choice(data, o, r, bootstrap_lrt=bootstrap_lrt)
+    _stage(r, log, "choice", t0)
     r.versions = versions()
     return r
 
@@ -191,12 +201,21 @@ def _start_reference(data, o):
     import warnings
 
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"),
+                                   initializer=child_signals)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)   # fork with idle BLAS threads
             return pool, pool.submit(reference, data, o)
     except OSError:
         return None
+
+
+def child_signals() -> None:
+    """In a forked worker: the parent alone answers Ctrl-C and SIGTERM (it ends its workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _abandon(pending):

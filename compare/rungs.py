@@ -22,6 +22,8 @@ from scipy import stats
 import bayes
 import em
 
+from .options import derived_seed
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -128,7 +130,7 @@ def _run_gibbs(data, o, r):
     init = None if o.em_init is None else np.sort(o.em_init)
     return bayes.fit(data.heads, data.tosses, components=o.components, weights=o.weights,
                      dirichlet=o.dirichlet, prior=o.prior, draws=o.draws, tune=o.tune,
-                     chains=o.chains, seed=o.seed + 1, sampler="gibbs", init=init,
+                     chains=o.chains, seed=derived_seed(o.seed, 1), sampler="gibbs", init=init,
                      hdi_prob=o.hdi_prob)
 
 
@@ -189,7 +191,7 @@ RUNGS: list[Rung] = [
                "misplaced": "VB's factorised q(z) q(theta) settles nearer one mode of the exact "
                             "posterior than its centre.",
                "width": "Mean-field q(z) q(theta) cuts the dependence between which coin tossed "
-                        "each set and how biased the coins are; the exact posterior keeps it, "
+                        "each set and how biased the coins are; the full posterior keeps it, "
                         "and that dependence is a source of uncertainty VB cannot see, so it "
                         "understates the sd."}),
     Rung("gibbs", "Gibbs", "Gibbs", "reference", "drawn from P(z), not averaged",

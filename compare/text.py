@@ -1,22 +1,34 @@
 """report.md, written from the run's numbers: every sentence that states a fact computes it.
 
-Phrases that depend on a comparison (agree or differ, wider or narrower, pulled up or down)
-are chosen by that comparison; values the paper reports are quoted beside ours only when the
-data and starting values are the paper's own.
+The quantities come from compare.facts (named, tested one by one) and compare.checks; this
+module only phrases them. A sentence whose condition does not hold for these data changes or is
+left out: "exact" only where an exact posterior exists, "symmetric" only with equal weights,
+"see the size study" only when it ran, and so on. Values the paper reports are quoted beside
+ours only when the data and starting values are the paper's own.
+
+Notation, one for the whole report: coins are numbered by their heads probability, coin 0
+the lowest, theta_0 < theta_1 < ...; the worked example keeps the paper's letters (theta_A is
+the coin started at init[0]) and says once which number each letter becomes. Anything that comes
+from the user (data name, path, labels, the command) passes through markdown.escape.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .markdown import embed, number_figures, table
-from .rungs import RUNGS, marginal_peaks, skewness, z_value
+from . import facts
+from .markdown import code_block, embed, escape, number_figures, plain, table
+from .rungs import RUNGS, z_value
 
 PAPER = {"heads": [5, 9, 8, 4, 7], "tosses": [10] * 5, "init": (0.6, 0.5)}
 
 
 def f4(x):
     return "n/a" if x is None else f"{x:.4f}"
+
+
+def f3(x):
+    return "n/a" if x is None else f"{x:.3f}"
 
 
 def f2(x):
@@ -27,6 +39,16 @@ def vec(xs, fmt=f4):
     return ", ".join(fmt(x) for x in xs)
 
 
+def plural(n, word, many=None):
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def symbol(parameter: str) -> str:
+    """summary.json's "theta[0]" / "weights[1]" in the report's notation, theta_0 / w_1."""
+    name, index = parameter.rstrip("]").split("[")
+    return f"{'theta' if name == 'theta' else 'w'}_{index}"
+
+
 def is_paper(r) -> bool:
     return (r.data.heads.tolist() == PAPER["heads"] and r.data.tosses.tolist() == PAPER["tosses"]
             and r.options.components == 2 and r.options.weights == "fixed"
@@ -34,76 +56,169 @@ def is_paper(r) -> bool:
 
 
 def report_markdown(r, agreement, rows, first, iters, three, figs, study_sections) -> str:
-    parts = [header(r, agreement), in_short(r, agreement), worked_example(r, first, iters, figs),
-             ladder_section(r, rows, three, figs), posterior_section(r, figs),
-             sets_section(r, figs), checks_section(agreement), takeaways(r, agreement)]
+    parts = [header(r), model_choice_section(r), in_short(r, agreement),
+             worked_example(r, first, iters, figs), ladder_section(r, rows, three, figs),
+             posterior_section(r, figs), sets_section(r, figs), checks_section(agreement),
+             takeaways(r)]
     parts += [s.markdown for s in study_sections]
-    parts.append(glossary(r.options.hdi_prob))
+    parts.append(glossary(r))
     parts.append(reproduce(r))
     return number_figures("\n".join(p for p in parts if p))
 
 
+# ---------------------------------------------------------------- the top
+
 def _naming(r) -> str:
-    """How the worked example's coin letters map onto the ordered coin numbers."""
-    init = r.options.em_init
-    if init is None:
-        return ""
+    """How the worked example's coin letters map onto the ordered coin numbers (said once)."""
     from .worked import coin_names
 
+    start = np.asarray(r.plain["ml"].history[0].theta)
+    init = r.options.em_init
+    given = init is not None
+    init = np.asarray(init if given else start, float)
     names = coin_names(len(init))
-    final = {}
-    path = r.plain["ml"].history
-    # the coin started at init[j] ends as the component whose path starts there
-    for j, v in enumerate(init):
-        comp = int(np.argmin(np.abs(np.asarray(path[0].theta) - v)))
-        final[names[j]] = comp
-    return (" In the worked example the coins keep the paper's letters: "
-            + ", ".join(f"coin {ltr} (started at {v:g}) is coin {final[ltr]}"
+    if len(init) < 2:
+        return ""
+    final = {names[j]: int(np.argmin(np.abs(start - v))) for j, v in enumerate(init)}
+    return ((" The worked example keeps the paper's letters: " if given else
+             " The worked example names the coins by letter from their starting values: ")
+            + ", ".join(f"coin {ltr} (started at {v:.3g}) is coin {final[ltr]}"
                         for ltr, v in zip(names, init)) + ".")
 
 
-def header(r, agreement) -> str:
+def header(r) -> str:
     d, o = r.data, r.options
     w = "equal, fixed" if o.weights == "fixed" else f"learned, Dirichlet({o.dirichlet:g})"
-    out = [f"# Which coin? EM and the full posterior on `{d.name}`\n",
-           f"{d.n_sets} set{'s' if d.n_sets != 1 else ''}, {int(d.tosses.sum())} tosses, {int(d.heads.sum())} heads "
-           f"({d.heads.sum() / d.tosses.sum():.1%}); K = {o.components} coins with {w} weights; "
-           f"Beta({o.prior[0]:g}, {o.prior[1]:g}) prior on every theta. Coins are numbered by "
-           "their heads probability: coin 0 shows heads least often." + _naming(r) + "\n"]
-    warns = r.warnings()
+    out = [f"# Which coin? EM and the full posterior on {escape(d.name)}\n",
+           f"{plural(d.n_sets, 'set')}, {int(d.tosses.sum())} tosses, {int(d.heads.sum())} heads "
+           f"({d.heads.sum() / d.tosses.sum():.1%}); K = {o.components} "
+           f"{'coin' if o.components == 1 else 'coins'} with {w} weights; "
+           f"Beta({o.prior[0]:g}, {o.prior[1]:g}) prior on every theta. "
+           + ("Coins are numbered by their heads probability: coin 0 shows heads least often, "
+              "theta_0 < theta_1" + (" < ..." if o.components > 2 else ".")
+              if o.components > 1 else "") + _naming(r) + "\n"]
+    warns = r.warnings() + r.notes
+    v = r.choice["verdict"] if r.choice else None
+    fewer = v is not None and v["fewer_than_asked"]
     diag = r.nuts.diagnostics
-    if warns or diag["divergences"] or r.notes:
+    if warns or diag["divergences"] or fewer:
         out.append("> **Read this first.**")
-        for x in warns + r.notes:
-            out.append(f"> - {x}")
+        if fewer:
+            out.append(f"> - {choice_sentence(r)} Every comparison of coins below is between the "
+                       f"{o.components} coins you asked for; the model orders them "
+                       "(theta_0 < theta_1 ...) by construction, so they come out apart even when "
+                       "the data do not tell them apart.")
+        for x in warns:
+            out.append(f"> - {escape(x)}")
         out.append("")
-    else:
-        out.append(f"Sampler health: {diag['chains']} chains x {diag['draws']} draws, max R-hat "
-                   f"{f4(diag['r_hat_max'])}, min bulk ESS {diag['ess_bulk_min']:.0f}, "
+    if not r.nuts.warnings:
+        ess = "n/a" if diag["ess_bulk_min"] is None else f"{diag['ess_bulk_min']:.0f}"
+        out.append(f"Sampler health: {diag['chains']} chains × {diag['draws']} draws, max R-hat "
+                   f"{f4(diag['r_hat_max'])}, min bulk ESS {ess}, "
                    f"{diag['divergences']} divergences: nothing to warn about.\n")
+    return "\n".join(out)
+
+
+def choice_sentence(r) -> str:
+    """The verdict on how many coins, in one or two sentences."""
+    v = r.choice["verdict"]
+    k, best = v["asked"], v["components"]
+    step = next((s for s in v["steps"] if s["more"] == k or s["fewer"] == k), None)
+    if step is None:
+        return f"The data are fitted with {k} coins."
+    ratio = _odds(step["two_log_bf"] / 2)
+    by = ("the Bayes factor" if step["by"] == "Bayes factor" else "BIC (the Bayes factor it "
+          "approximates)")
+    if best < k:
+        return (f"**The data do not support {k} coins: {best} "
+                f"{'coin explains' if best == 1 else 'coins explain'} them as well.** By {by}, "
+                f"{step['more']} against {step['fewer']} coins is {ratio} to 1 "
+                f"(2 ln BF = {step['two_log_bf']:+.2f}: {step['strength']}).")
+    if best > k:
+        return (f"The data support more than {k} coins: by {by}, {best} coins beat {k} "
+                f"(2 ln BF = {step['two_log_bf']:+.2f}: {step['strength']}).")
+    if step["more"] == k:
+        return (f"The data support {k} coins: by {by}, {k} against {step['fewer']} is "
+                f"{ratio} to 1 (2 ln BF = {step['two_log_bf']:+.2f}: {step['strength']}).")
+    return f"The data support {k} {'coin' if k == 1 else 'coins'}."
+
+
+def _odds(log_bf: float) -> str:
+    """exp(log_bf) as text: 1.59, or about 10^33 when it is too large to write out."""
+    if abs(log_bf) < 20:
+        return f"{np.exp(log_bf):.3g}"
+    return f"about 10^{log_bf / np.log(10):.0f}"
+
+
+def model_choice_section(r) -> str:
+    c = r.choice
+    if not c:
+        return ""
+    out = ["## How many coins do the data support?\n", choice_sentence(r) + "\n"]
+    header_ = ["coins", "parameters", "max log-likelihood", "BIC", "log evidence", "elpd (LOO)"]
+    cells = []
+    for row in c["components"]:
+        loo = row["loo"]
+        cells.append([row["components"], row["parameters"], f"{row['log_likelihood']:.3f}",
+                      f"{row['bic']:.2f}",
+                      "n/a" if row["log_evidence"] is None else f"{row['log_evidence']:.3f}",
+                      "n/a" if loo is None else f"{loo['elpd']:.2f} ± {loo['se']:.2f}"])
+    out.append(table(header_, cells))
+    lines = []
+    for cmp in c["comparisons"]:
+        f, m = cmp["fewer"], cmp["more"]
+        parts = [f"twice the log-likelihood ratio {cmp['two_log_lr']:.2f}"]
+        if cmp["bootstrap"]:
+            b = cmp["bootstrap"]
+            parts.append(f"parametric bootstrap p = {b['p']:.3f} ({b['replicates']} replicates; "
+                         f"its 95% point {b['quantile_95']:.2f})")
+        if cmp["log_bayes_factor"] is not None:
+            parts.append(f"2 ln BF = {2 * cmp['log_bayes_factor']:+.2f}")
+        parts.append(f"BIC difference {cmp['bic_difference']:+.2f} (negative favours {m})")
+        if cmp["loo_difference"] is not None:
+            parts.append(f"elpd difference {cmp['loo_difference']:+.2f} ± "
+                         f"{cmp['loo_difference_se']:.2f}")
+        lines.append(f"- {m} against {f} coins: " + "; ".join(parts) + ".")
+    out.append("\n".join(lines) + "\n")
+    methods = sorted({row["evidence_method"] for row in c["components"] if row["evidence_method"]})
+    loos = sorted({row["loo"]["method"] for row in c["components"] if row["loo"]})
+    out.append(
+        "The log evidence log p(data) integrates the likelihood over the prior ("
+        + "; ".join(methods) + "); n/a where no exact computation exists. The elpd asks how well "
+        "each set is predicted from the others (" + "; ".join(loos) + "). Twice the log-likelihood "
+        "ratio does not follow its textbook chi-square law here: the smaller model sits on the "
+        "boundary of the larger one (a weight at 0, or two thetas equal), so only a parametric "
+        "bootstrap gives it a p-value"
+        + (" (above)." if any(x["bootstrap"] for x in c["comparisons"]) else
+           " (`--bootstrap-lrt N`).")
+        + (" With fixed equal weights, K coins contain K - 1 only through equal thetas, not "
+           "all of them: the ratio can even be negative." if r.options.weights == "fixed"
+           and any(x["two_log_lr"] < 0 for x in c["comparisons"]) else "")
+        + " Strength of evidence (Kass & Raftery 1995, on 2 ln BF): below 2 barely worth "
+        "mentioning, 2 to 6 positive, 6 to 10 strong, above 10 very strong.\n")
     return "\n".join(out)
 
 
 def in_short(r, agreement) -> str:
     o, k = r.options, r.options.components
+    marg = facts.marginals(r)
+    src = marg[0]["source"]
     post = r.nuts.posterior["theta"]
     a, b = o.prior
     lines = ["## In short\n"]
-    lines.append(
-        f"- **Maximum likelihood** (EM, {r.ml.iterations} iterations): theta = "
-        f"{vec(r.ml.theta)}, the values that make these tosses most probable.")
+    lines.append(f"- **Maximum likelihood** (EM): theta = {vec(r.ml.theta)}, the values that make "
+                 "these tosses most probable.")
     shift = np.asarray(r.map.theta) - np.asarray(r.ml.theta)
     prior_mean = a / (a + b)
     toward = np.sign(shift) == np.sign(prior_mean - np.asarray(r.ml.theta))
-    moves = []
-    for i in range(k):
-        moves.append(f"coin {i} by {shift[i]:+.4f} ({'towards' if toward[i] else 'away from'} "
-                     f"{prior_mean:.2f})")
+    moves = [f"coin {i} by {shift[i]:+.4f} ({'towards' if toward[i] else 'away from'} "
+             f"{prior_mean:.2f})" for i in range(k)]
     lines.append(
         f"- **MAP** (EM with a Beta({a:g}, {b:g}) prior on each theta, mean {prior_mean:.2f}): "
         f"theta = {vec(r.map.theta)}. The prior moves " + ", ".join(moves) + "."
-        + ("" if toward.all() else " A coin can move away from the prior mean because the coins "
-           "share the sets: pulling one coin's bias changes which sets the other is credited with."))
+        + ("" if toward.all() or k == 1 else " A coin can move away from the prior mean because "
+           "the coins share the sets: pulling one coin's bias changes which sets the other is "
+           "credited with."))
     lines.append(
         f"- **The posterior** (PyMC, NUTS): mean {vec(post['mean'])}, sd {vec(post['sd'])}, "
         f"{post['hdi_prob']:.0%} HDI "
@@ -112,213 +227,395 @@ def in_short(r, agreement) -> str:
     if r.exact is not None:
         lines.append(f"- **Exact** ({r.exact['method']}): mean {vec(r.exact['theta']['mean'])}, "
                      f"sd {vec(r.exact['theta']['sd'])}.")
-    n_ok = sum(c["agree"] for c in agreement)
-    differ = [c["check"] for c in agreement if not c["agree"]]
-    lines.append(f"\nOf {len(agreement)} agreement checks, {n_ok} agree"
-                 + (". Where they differ: " + "; ".join(differ) + " (see below for why)."
-                    if differ else "."))
+    soft = [c for c in agreement if c["kind"] == "software"]
+    ok = [c for c in soft if c["agree"]]
+    border = [c["check"] for c in ok if c["status"] == "borderline"]
+    bad = [c["check"] for c in soft if not c["agree"]]
+    lines.append(f"\nSoftware checks (two computations of one quantity): {len(ok)} of {len(soft)} "
+                 "pass" + (f", {len(border)} of them borderline ({'; '.join(border)})" if border
+                           else "")
+                 + (f"; failing: {'; '.join(bad)} (see below)" if bad else "")
+                 + ". The findings below compare different quantities, to learn from them.")
+    close = facts.closeness(r, marg)
     width = np.asarray(post["hdi_high"]) - np.asarray(post["hdi_low"])
-    lines.append(f"\nThe point estimates are {'close' if np.max(np.abs(shift)) < 0.5 * min(post['sd']) else 'far apart'}"
-                 f" compared with the posterior's spread: the HDIs are {vec(width, lambda x: f'{x:.2f}')} "
-                 f"wide, so with {r.data.n_sets} sets the data leave each coin's bias uncertain by "
-                 "that much, whatever single number one reports.\n")
+    lines.append(
+        "\nThe point estimates are "
+        + ("close" if close["close"] else "not close")
+        + f" on the scale of the posterior's spread: ML and MAP differ by "
+        f"{vec(close['ml_map_sd'], f2)} posterior sd, MAP and the posterior mean by "
+        f"{vec(close['map_mean_sd'], f2)} ({src} sd"
+        f"{'' if close['close'] else '; more than a quarter of an sd is not close'}). The HDIs "
+        f"are {vec(width, f2)} wide: with {plural(r.data.n_sets, 'set')} the data leave each "
+        "coin's bias uncertain by that much, whatever single number one reports.\n")
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- the worked example
+
 def worked_example(r, first, iters, figs) -> str:
+    o = r.options
     coins = first["coins"]
     k = len(coins)
+    learned = o.learned
     out = ["## The worked example, step by step\n"]
     init_txt = ", ".join(f"theta_{c} = {v:g}" for c, v in zip(coins, first["init"]))
-    out.append(f"Start from {init_txt}, with equal weights. **E-step**: for each set, how likely "
-               "is each coin to have produced it? **M-step**: credit each coin with that share of "
-               "the set's heads and tails, and re-estimate each theta as credited heads over "
-               "credited tosses.\n")
+    out.append(f"Plain EM, the algorithm the paper runs. Start from {init_txt}, with equal weights"
+               + (" (they are learned from here on)" if learned else "") + ". **E-step**: for "
+               "each set, how likely is each coin to have produced it? **M-step**: credit each "
+               "coin with that share of the set's heads and tails, and re-estimate each theta as "
+               "credited heads over credited tosses"
+               + ("; each weight becomes the coin's share of the sets" if learned else "") + ".\n")
     if r.data.n_sets <= 30:
-        header = ["set", "heads", "tails"] + [f"P({c})" for c in coins]
+        hdr = ["set", "heads", "tails"] + [f"P({c})" for c in coins]
         for c in coins:
-            header += [f"{c} heads", f"{c} tails"]
+            hdr += [f"{c} heads", f"{c} tails"]
         rows = []
-        p, eh, et = (np.asarray(first[x]) for x in ("probability", "expected_heads", "expected_tails"))
+        p, eh, et = (np.asarray(first[x]) for x in ("probability", "expected_heads",
+                                                   "expected_tails"))
         for i in range(len(first["heads"])):
-            row = [i + 1, first["heads"][i], first["tails"][i]] + [f"{v:.2f}" for v in p[i]]
+            row = [i + 1, first["heads"][i], first["tails"][i]] + [f"{v:.3f}" for v in p[i]]
             for j in range(k):
-                row += [f"{eh[i, j]:.1f}", f"{et[i, j]:.1f}"]
+                row += [f"{eh[i, j]:.2f}", f"{et[i, j]:.2f}"]
             rows.append(row)
         tot = ["**total**", "", ""] + [""] * k
         for j in range(k):
-            tot += [f"**{first['total_heads'][j]:.1f}**", f"**{first['total_tails'][j]:.1f}**"]
+            tot += [f"**{first['total_heads'][j]:.2f}**", f"**{first['total_tails'][j]:.2f}**"]
         rows.append(tot)
-        out.append(table(header, rows))
-        out.append("(Entries are rounded; totals and new estimates use the unrounded values.)\n")
+        out.append(table(hdr, rows))
     h0, t0 = first["heads"][0], first["tails"][0]
     p0 = first["probability"][0]
+    paper = is_paper(r)
+    credited_h = p0[0] * h0
     out.append(
         (f"Set 1 ({h0} heads, {t0} tails)" if first["rows"] == "sets" else
-         f"Each of the {first['count'][0]} sets with {h0} heads and {t0} tails") + f": P({coins[0]}) = {p0[0]:.2f}, so coin {coins[0]} is credited "
-        f"{p0[0]:.2f} x {h0} = {p0[0] * h0:.1f} heads and {p0[0] * t0:.1f} tails. After one "
-        "iteration: " + ", ".join(f"theta_{c} = {first['total_heads'][j]:.1f} / "
-                                  f"({first['total_heads'][j]:.1f} + {first['total_tails'][j]:.1f})"
-                                  f" = {v:.2f}" for j, (c, v) in enumerate(zip(coins, first["new_theta"])))
-        + (" — the paper's 0.71 and 0.58." if is_paper(r) else ".") + "\n")
+         f"Each of the {first['count'][0]} sets with {h0} heads and {t0} tails")
+        + f": P({coins[0]}) = {p0[0]:.3f}" + (" (the paper rounds it to 0.45)" if paper else "")
+        + f", so coin {coins[0]} is credited {p0[0]:.3f} × {h0} = {credited_h:.2f} heads"
+        + (" (the paper: 2.2)" if paper else "") + f" and {p0[0] * t0:.2f} tails. After one "
+        "iteration: " + ", ".join(
+            f"theta_{c} = {first['total_heads'][j]:.2f} / ({first['total_heads'][j]:.2f} + "
+            f"{first['total_tails'][j]:.2f}) = {v:.3f}"
+            for j, (c, v) in enumerate(zip(coins, first["new_theta"])))
+        + (" — the paper's 0.71 and 0.58" if paper else "")
+        + ("; weights " + ", ".join(f"w_{c} = {first['total_sets'][j]:.2f} / {r.data.n_sets} = "
+                                    f"{w:.3f}" for j, (c, w) in
+                                    enumerate(zip(coins, first["new_weights"])))
+           if learned else "") + ".\n")
 
     rows_it = iters["rows"]
     show = rows_it if len(rows_it) <= 25 else rows_it[:13] + [None] + rows_it[-3:]
     cells = []
     for row in show:
         if row is None:
-            cells.append(["..."] + [""] * (k + 1))
+            cells.append(["..."] + [""] * (k * (2 if learned else 1) + 1))
         else:
             cells.append([row["iteration"]] + [f"{v:.4f}" for v in row["theta"]]
+                         + ([f"{v:.4f}" for v in row["weights"]] if learned else [])
                          + [f"{row['objective']:.6f}"])
     out.append("Repeating the two steps (maximum likelihood):\n")
-    out.append(table(["iteration"] + [f"theta_{c}" for c in coins] + ["log-likelihood"], cells))
+    out.append(table(["iteration"] + [f"theta_{c}" for c in coins]
+                     + ([f"w_{c}" for c in coins] if learned else []) + ["log-likelihood"], cells))
     if len(rows_it) > 10:
         ten = rows_it[10]["theta"]
-        out.append("After ten iterations: " + ", ".join(f"theta_{c} = {v:.2f}" for c, v in zip(coins, ten))
-                   + (" (the paper: 0.80 and 0.52)" if is_paper(r) else "") + ". ")
+        out.append("After ten iterations: " + ", ".join(f"theta_{c} = {v:.2f}"
+                                                       for c, v in zip(coins, ten))
+                   + (" (the paper: 0.80 and 0.52)" if paper else "") + ". ")
     fin = rows_it[-1]["theta"]
-    out.append(f"EM {'converged' if iters['converged'] else 'stopped without converging'} after "
-               f"{iters['iterations']} iterations at " + ", ".join(f"theta_{c} = {v:.4f}" for c, v in zip(coins, fin))
-               + ". The log-likelihood rose at every step, as EM guarantees (converged: the "
-               f"change fell below {r.options.tol:g} x |log-likelihood|).\n")
+    obj = np.array([row["objective"] for row in rows_it])
+    shown = np.round(obj, 6)
+    flat_from = next((i for i in range(1, len(shown)) if np.all(shown[i:] == shown[i])), None)
+    out.append(
+        f"EM {'converged' if iters['converged'] else 'stopped without converging'} after "
+        f"{iters['iterations']} iterations at "
+        + ", ".join(f"theta_{c} = {v:.4f}" for c, v in zip(coins, fin))
+        + ". EM never lowers the log-likelihood; it need not raise it at every step"
+        + (f": from iteration {flat_from} on it no longer changes in the six decimals shown"
+           if flat_from is not None and flat_from < len(shown) - 1 else "")
+        + f". It stops when Aitken's estimate of what is still to gain falls below "
+        f"{o.tol:g} × |log-likelihood| twice in a row.\n")
     if r.known is not None:
         kn = r.known
         out.append("With the coins known, no EM is needed: " + ", ".join(
-            f"coin {c}: {h} / {n} = {h / n:.2f}" for c, h, n in zip(kn["coins"], kn["heads"], kn["tosses"]))
-            + ".\n")
-    for name, caption in (("em_path", "EM's path on the log-likelihood surface, from the "
-                           "start (square) to the maxima (stars); MAP climbs the log-posterior "
-                           "instead, so it stops elsewhere. The surface is symmetric about the "
-                           "diagonal: swapping the coins' names changes nothing, which is why the "
-                           "models order the coins."),
-                          ("objective", "The objective per iteration never decreases; "
-                           "on the right, its distance to the final value shrinks geometrically "
-                           "(a straight line on a log scale).")):
-        if name in figs:
-            out.append(embed(name, figs[name], caption))
+            f"coin {escape(c)}: {h} / {n} = {h / n:.2f}"
+            for c, h, n in zip(kn["coins"], kn["heads"], kn["tosses"])) + ".\n")
+    out.append(starting_points(r))
+    if "em_path" in figs:
+        w = np.asarray(r.ml.weights)
+        symmetric = bool(np.allclose(w, w[0]))
+        cap = ("EM's path on the log-likelihood surface, from the start (square) to the maxima "
+               "(stars); MAP climbs the log-posterior instead, so it stops elsewhere. "
+               + ("The surface is symmetric about the diagonal: swapping the coins' names changes "
+                  "nothing, which is why the models order the coins." if symmetric else
+                  f"With the weights held at their ML values ({vec(w, f2)}) the surface is not "
+                  "symmetric about the diagonal: swapping the coins' names would swap the weights "
+                  "too."))
+        out.append(embed("em_path", figs["em_path"], cap))
+    if "objective" in figs:
+        out.append(embed("objective", figs["objective"],
+                         "The objective per iteration never decreases; on the right, its distance "
+                         "to the final value on a log scale (a straight line: EM's linear rate)."))
     return "\n".join(out)
 
 
+def starting_points(r) -> str:
+    s = facts.starts(r)
+    k = r.options.components
+    if k < 2:
+        return ""
+    ends = s["ends"]
+    best = [e for e in ends if e["best"]]
+    others = [e for e in ends if not e["best"]]
+    text = (f"**Starting points.** A symmetric start is a trap: from theta = "
+            f"{vec(s['symmetric_start'], lambda v: f'{v:g}')} every coin gets the same share of "
+            f"every set, and one EM step gives {vec(s['symmetric_after_one_step'])} (the pooled "
+            f"rate {s['pooled']:.4f} for each): the coins stay equal forever, a fixed point EM "
+            "never leaves (so the command line refuses equal starting values). From "
+            f"{plural(len(ends), 'start')} (the given one and {r.options.restarts} random), "
+            f"{len(best)} reached the highest log-likelihood {max(e['log_likelihood'] for e in ends):.6f}")
+    if others:
+        text += ("; the others stopped at lower maxima: " + "; ".join(
+            f"from {vec(e['start'], f3)} to theta {vec(e['theta'], f3)} (log-likelihood "
+            f"{e['log_likelihood']:.4f})" for e in others[:4])
+            + ("; ..." if len(others) > 4 else ""))
+    return text + ". EM finds a local maximum; restarts are how it looks for the global one.\n"
+
+
+# ---------------------------------------------------------------- the ladder
+
 def ladder_section(r, rows, three, figs) -> str:
     o = r.options
+    k = o.components
     out = ["## From EM to the full posterior, one step at a time\n",
            table(["method", "hidden coins z", "theta (and weights)"],
-                  [[x.label, x.hidden_coins, x.thetas] for x in RUNGS])]
-    header = ["method", "parameter", "mean or point", "sd", f"{o.hdi_prob:.0%} interval", "kind",
-              "sd / exact sd"]
-    cells = [[x["method"], x["parameter"], f4(x["mean"]), f4(x["sd"]),
+                 [[x.label, x.hidden_coins, x.thetas] for x in RUNGS
+                  if r.results.get(x.key) is not None])]
+    header_ = ["method", "parameter", "mean or point", "sd", f"{o.hdi_prob:.0%} interval", "kind",
+               "sd / exact sd" if r.exact is not None else "sd / exact sd (no exact here)"]
+    cells = [[x["method"], symbol(x["parameter"]), f4(x["mean"]), f4(x["sd"]),
               "n/a" if x["low"] is None else f"[{x['low']:.3f}, {x['high']:.3f}]", x["interval"],
               f2(x["sd_ratio"])] for x in rows]
-    out.append(table(header, cells))
-    # text per rung, from the numbers
-    def get(method, param="theta[0]"):
-        return next((x for x in rows if x["method"] == method and x["parameter"] == param), None)
+    out.append(table(header_, cells))
 
-    k = o.components
+    def get(method, i):
+        return next((x for x in rows if x["method"] == method and x["parameter"] == f"theta[{i}]"),
+                    None)
+
     lines = []
-    ml0 = [get("EM (ML)", f"theta[{i}]") for i in range(k)]
-    lines.append("- **EM, ML → MAP.** Adding the prior moves the point from "
-                 f"{vec([x['mean'] for x in ml0])} to {vec([get('EM (MAP)', f'theta[{i}]')['mean'] for i in range(k)])}; "
-                 "ML ignores the prior altogether. Both are single points; their sds are only the "
-                 "curvature at the peak (Wald/Laplace).")
-    vb_r = [get("variational Bayes", f"theta[{i}]") for i in range(k)]
-    if r.exact is not None:
-        short = [100 * (1 - x["sd_ratio"]) for x in vb_r]
-        lines.append("- **VB.** Keep the E-step, but let theta be a distribution: q(theta_k) = "
-                     "Beta. The means land at " + vec([x["mean"] for x in vb_r])
-                     + ", but the sds are " + ", ".join(f"{s:.0f}% {'smaller' if s > 0 else 'larger'}" for s in short)
-                     + " than the exact ones: mean-field VB treats the coins' identities and "
-                     "their biases as independent, and so misses part of the uncertainty.")
-    g = [get("Gibbs", f"theta[{i}]") for i in range(k)]
-    nu = [get("NUTS", f"theta[{i}]") for i in range(k)]
+    sp = facts.speed(r)["ml"]
+    lines.append(
+        "- **EM, ML → MAP.** Adding the prior moves the point from "
+        f"{vec([get('EM (ML)', i)['mean'] for i in range(k)])} to "
+        f"{vec([get('EM (MAP)', i)['mean'] for i in range(k)])}; ML ignores the prior altogether. "
+        "Both are single points; their sds are only the curvature at the peak (Wald/Laplace). "
+        f"From the same start, plain EM took {sp['plain_iterations']} iterations to converge "
+        f"(one E-step each), SQUAREM {sp['squarem_cycles']} cycles ({sp['squarem_e_steps']} "
+        "E-steps): it extrapolates along two EM steps and never lets the log-likelihood fall.")
+    vbw = facts.vb_width(r)
+    vb_r = [get("variational Bayes", i) for i in range(k)]
+    narrower = np.asarray(vbw["narrower"])
+    lines.append(
+        "- **VB.** Keep the E-step, but let theta be a distribution: q(theta_k) = Beta. The means "
+        f"land at {vec([x['mean'] for x in vb_r])}, and the sds are "
+        + (f"the {vbw['source']} ones to within 1%"
+           + (": with one coin there is nothing to factorise, and VB is exact." if k == 1 else ".")
+           if np.all(np.abs(narrower) < 0.01) else
+           ", ".join(f"{100 * abs(s):.0f}% {'smaller' if s > 0 else 'larger'}" for s in narrower)
+           + f" than the {vbw['source']} ones"
+           + (": mean-field VB treats the coins' identities and their biases as independent, and "
+              "so misses part of the uncertainty." if np.all(narrower > 0.01) else ".")))
+    g = [get("Gibbs", i) for i in range(k)]
+    nu = [get("NUTS", i) for i in range(k)]
     gm = r.gibbs.posterior["theta"]["mcse_mean"]
     nm = r.nuts.posterior["theta"]["mcse_mean"]
-    z = [abs(a["mean"] - b["mean"]) / np.hypot(x, y) for a, b, x, y in zip(g, nu, gm, nm)]
-    lines.append("- **Gibbs.** Replace both averages by draws: each sweep gives every set wholly "
-                 "to one coin, then draws each theta from its Beta. Means "
-                 f"{vec([x['mean'] for x in g])} vs NUTS {vec([x['mean'] for x in nu])}: "
-                 f"{vec(z, lambda v: f'{v:.1f}')} combined Monte Carlo errors apart, "
-                 + ("i.e. the same posterior." if max(z) <= 4 else "more than Monte Carlo error explains."))
+    z = [abs(x["mean"] - y["mean"]) / np.hypot(u, v) for x, y, u, v in zip(g, nu, gm, nm)]
+    lines.append(
+        "- **Gibbs.** Replace both averages by draws: each sweep gives every set wholly to one "
+        f"coin, then draws each theta from its Beta. Means {vec([x['mean'] for x in g])} vs NUTS "
+        f"{vec([x['mean'] for x in nu])}: {vec(z, lambda v: f'{v:.1f}')} combined Monte Carlo "
+        "errors apart, " + ("i.e. the same posterior." if max(z) <= 4 else
+                            "more than Monte Carlo error explains."))
     if r.exact is not None:
-        lines.append("- **NUTS and the exact grid.** Summing the coins out leaves a smooth "
-                     "posterior in theta alone; NUTS samples it, the grid integrates it: sd ratios "
-                     f"{vec([x['sd_ratio'] for x in nu], f2)}.")
+        lines.append("- **NUTS and the exact posterior.** Summing the coins out leaves a smooth "
+                     "posterior in theta alone; NUTS samples it, "
+                     + ("the grid integrates it" if r.grid is not None else
+                        "the conjugate Beta gives it in closed form")
+                     + f": sd ratios {vec([x['sd_ratio'] for x in nu], f2)}.")
     out.append("\n".join(lines) + "\n")
+    out.append(formulas_section(r))
     if "ladder" in figs:
-        cap = ("Every rung on one axis: the ML point with its Wald band, the MAP "
-               "point, VB's Beta, the Gibbs and NUTS densities and the exact posterior.")
+        cap = ("Every rung on one axis per coin: EM's points with their Wald and Laplace bands, "
+               "VB's Beta, the Gibbs and NUTS densities"
+               + (" and the exact posterior." if r.exact is not None else "."))
         out.append(embed("ladder", figs["ladder"], cap))
     if "bound" in figs:
-        cap = ("Why EM never goes downhill. With the other coin held at its current "
-               "value, the E-step builds a lower bound on the log-likelihood (dashed) that touches "
-               "it at the current value; the M-step jumps to the bound's maximum, which can only "
-               "be at least as high on the log-likelihood.")
+        cap = ("Why EM never goes downhill. With the other coin held at its current value, the "
+               "E-step builds a lower bound on the log-likelihood (dashed) that touches it at the "
+               "current value; the M-step jumps to the bound's maximum, which can only be at "
+               "least as high on the log-likelihood.")
         out.append(embed("bound", figs["bound"], cap))
     if three is not None:
         c = three["coins"]
         h = three["heads"]
         e, vb = three["em"], three["vb"]
-        out.append(f"### The first step, three ways (set {three['set']}: {h} heads, {three['tails']} tails)\n")
+        out.append(f"### The first step, three ways (set {three['set']}: {h} heads, "
+                   f"{three['tails']} tails)\n")
         out.append(table(
-            ["method", f"weight for coin {c[0]}", f"heads credited to {c[0]}", f"heads credited to {c[1]}"],
-            [["EM", f"P = {e['probability'][0]:.3f}", f"{e['probability'][0]:.3f} x {h} = {e['credited_heads'][0]:.2f}",
+            ["method", f"weight for coin {c[0]}", f"heads credited to {c[0]}",
+             f"heads credited to {c[1]}"],
+            [["EM", f"P = {e['probability'][0]:.3f}",
+              f"{e['probability'][0]:.3f} × {h} = {e['credited_heads'][0]:.2f}",
               f"{e['credited_heads'][1]:.2f}"],
              ["Gibbs (one sweep)", f"P = {three['gibbs']['probability'][0]:.3f}",
               f"all {h} with probability {three['gibbs']['probability'][0]:.3f}, else 0",
               f"all {h} with probability {three['gibbs']['probability'][1]:.3f}, else 0"],
-             ["VB", f"{vb['probability'][0]:.3f}", f"{vb['probability'][0]:.3f} x {h} = {vb['credited_heads'][0]:.2f}",
+             ["VB", f"{vb['probability'][0]:.3f}",
+              f"{vb['probability'][0]:.3f} × {h} = {vb['credited_heads'][0]:.2f}",
               f"{vb['credited_heads'][1]:.2f}"]]))
         out.append(
             f"VB starts from Beta factors with means {vec(three['init'], lambda v: f'{v:g}')}: "
-            + ", ".join(f"q(theta_{ci}) = Beta({a:.1f}, {b:.1f})" for ci, a, b in zip(c, vb["alpha"], vb["beta"]))
-            + f" (strength a + b + the tosses per coin, {r.data.tosses.sum()} / {len(c)}). Its weights "
-            "use exp(h E[log theta] + t E[log(1 - theta)]) in place of theta^h (1 - theta)^t; by "
-            "Jensen's inequality E[log theta] < log E[theta], by an amount set by each Beta factor, "
-            f"so the weight for coin {c[0]} moves from EM's {e['probability'][0]:.3f} to "
-            f"{vb['probability'][0]:.3f}.\n")
+            + ", ".join(f"q(theta_{ci}) = Beta({a:.1f}, {b:.1f})"
+                        for ci, a, b in zip(c, vb["alpha"], vb["beta"]))
+            + f" (strength a + b + the tosses per coin, {r.data.tosses.sum()} / {len(c)}). Its "
+            "weights use exp(h E[log theta] + t E[log(1 - theta)]) in place of theta^h "
+            "(1 - theta)^t; by Jensen's inequality E[log theta] < log E[theta], by an amount set "
+            f"by each Beta factor, so the weight for coin {c[0]} moves from EM's "
+            f"{e['probability'][0]:.3f} to {vb['probability'][0]:.3f}.\n")
     return "\n".join(out)
 
 
+def formulas_section(r) -> str:
+    """The formulas that link EM to Bayes, with this data's numbers."""
+    f = facts.formulas(r)
+    o = r.options
+    a, b = o.prior
+    k = o.components
+    hi = k - 1
+    H, T = f["map_credited_heads"][hi], f["map_credited_tails"][hi]
+    out = ["### The formulas that link EM to Bayes\n",
+           "With H_k and T_k the heads and tails credited to coin k (each set's counts times its "
+           "probability of coming from coin k):\n",
+           "**EM's M-step is a posterior mode.** For MAP,\n",
+           "theta_k = (H_k + a - 1) / (H_k + T_k + a + b - 2)\n",
+           f"the mode of Beta(a + H_k, b + T_k). At the MAP it reproduces itself: for coin {hi}, "
+           f"H = {H:.3f}, T = {T:.3f}, and ({H:.3f} + {a - 1:g}) / ({H:.3f} + {T:.3f} + "
+           f"{a + b - 2:g}) = {f['map_mstep'][hi]:.4f}, the MAP theta_{hi} = "
+           f"{f['map_theta'][hi]:.4f}. With a = b = 1 it is ML's heads over tosses.\n",
+           "**Gibbs and VB keep the whole Beta.** Gibbs draws theta_k from Beta(a + H_k, b + T_k) "
+           "with the counts of one draw of the hidden coins: in a sweep that gives each set to its "
+           "most probable coin, " + ", ".join(
+               f"theta_{j} ~ Beta({a + f['gibbs_heads'][j]:g}, {b + f['gibbs_tails'][j]:g}) "
+               f"({plural(f['gibbs_sets'][j], 'set')})" for j in range(k))
+           + ". VB uses the expected counts instead: q(theta_k) = Beta(a + H_k, b + T_k) = "
+           + ", ".join(f"Beta({A:.2f}, {B:.2f})" for A, B in zip(f["vb_alpha"], f["vb_beta"]))
+           + ".\n",
+           "**EM is VB with a point for theta.** Restrict q(theta) to a point mass and VB's "
+           "E-step, which uses E[log theta] under q, becomes EM's, which uses log theta at the "
+           "point; its M-step then returns the mode instead of the whole Beta.\n",
+           "**What VB gives up.** For any q,\n",
+           "log p(data) = ELBO(q) + KL(q || posterior)\n"]
+    if f["log_evidence"] is not None:
+        out.append(f"Here the ELBO is {f['elbo']:.4f} and the exact log evidence "
+                   f"{f['log_evidence']:.4f}, so KL(q || posterior) = {f['kl']:.4f} nats: how far "
+                   "the factorised q is from the posterior."
+                   + (f" Part of it, up to log {int(np.prod(np.arange(1, k + 1)))} = "
+                      f"{np.log(np.prod(np.arange(1, k + 1))):.3f}, is label symmetry: q sits on one "
+                      "ordering of the coins, the unordered posterior on all of them."
+                      if k > 1 else "") + "\n")
+    else:
+        out.append(f"Here the ELBO is {f['elbo']:.4f}; without an exact log evidence for "
+                   f"K = {k} the gap is not known, only that it is not negative.\n")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- the posterior
+
 def posterior_section(r, figs) -> str:
-    post = r.nuts.posterior["theta"]
-    skew = skewness(r.nuts)
+    k = r.options.components
+    marg = facts.marginals(r)
+    mvm = facts.map_vs_mean(r, marg)
     out = ["## The posterior\n"]
-    peak, src = marginal_peaks(r)
-    for i in range(r.options.components):
-        gap = post["mean"][i] - peak[i]
-        out.append(f"- theta[{i}]: posterior mean {post['mean'][i]:.4f}, median {post['median'][i]:.4f}, "
-                   f"peak of its own curve {peak[i]:.4f} ({src}); skewness {skew[i]:+.2f}, so the "
-                   f"mean lies {abs(gap):.4f} {'below' if gap < 0 else 'above'} that peak. MAP "
-                   f"({r.map.theta[i]:.4f}) is the peak of the joint posterior of all thetas, "
-                   "which need not coincide with the peaks of the single-coin curves.")
-    th = r.nuts.theta_draws
-    ordered = int(np.sum(np.all(np.diff(th, axis=-1) > 0, axis=-1)))
-    chain = " < ".join(f"theta_{i}" for i in range(th.shape[-1])) if th.shape[-1] <= 3 else \
-        f"theta_0 < ... < theta_{th.shape[-1] - 1}"
-    out.append(f"- Ordering: {chain} holds in {ordered:,} of "
-               f"{th.shape[0] * th.shape[1]:,} draws, so no draw has swapped labels.")
+    for i, (m, g) in enumerate(zip(marg, mvm)):
+        src = m["source"]
+        d = m["peak_digits"]
+        gap = m["mean"] - m["peak"]
+        why = ""
+        if abs(gap) > 1e-3 * m["sd"]:
+            if m["bump"] is not None:
+                why = (f": a second bump or a shoulder near {m['bump']:.2f} pulls the mean "
+                       "away from the peak")
+            elif np.sign(m["skewness"]) == np.sign(gap):
+                why = (f": the curve leans {'left' if gap < 0 else 'right'} (skewness "
+                       f"{m['skewness']:+.2f}), and a mean sits on the side of the longer tail")
+            else:
+                why = ": the curve is lopsided around its peak"
+        out.append(f"- theta_{i} ({src}): mean {m['mean']:.4f}, median {m['median']:.4f}, peak of "
+                   f"its own curve {m['peak']:.{d}f}, skewness {m['skewness']:+.2f}; the mean lies "
+                   f"{abs(gap):.{d}f} {'below' if gap < 0 else 'above'} the peak{why}."
+                   + (f" MAP ({g['map']:.4f}) is the peak of the joint posterior of all thetas, "
+                      f"{abs(g['joint']):.{d}f} {'below' if g['joint'] > 0 else 'above'} this "
+                      "coin's own peak." if k > 1 else ""))
+    if k > 1:
+        study = "labels" in r.studies_run
+        out.append(f"- Ordering: every draw has theta_0 < theta_1{' < ...' if k > 2 else ''} by "
+                   "construction (the model orders the coins), so the draws cannot swap labels "
+                   "and counting them proves nothing. Without the ordering the posterior has "
+                   f"{int(np.prod(np.arange(1, k + 1)))} mirror images and chains do swap labels "
+                   + ("(the label-switching study below)." if study else
+                      "(`--study labels` shows it)."))
     out.append("")
-    caps = {"marginals": "Marginal posteriors: NUTS draws (histogram), the exact density "
-                         "(line), EM-ML, EM-MAP, the posterior mean and the HDI.",
+    big = [f"coin {i} ({g['gap_sd']:+.{3 if abs(abs(g['gap_sd']) - 0.25) < 0.005 else 2}f} sd)"
+           for i, g in enumerate(mvm) if not g["gap_small"]]
+    out.append("**MAP or mean?** " + (
+        "For every coin MAP and the posterior mean are within a quarter of a posterior sd, so "
+        "here the choice matters little." if not big else
+        f"MAP and the posterior mean differ by more than a quarter of a posterior sd for "
+        f"{', '.join(big)} (how, in the findings below): report the posterior, not a single "
+        "point.") + "\n")
+    lap = facts.laplace(r, seed=r.options.seed)
+    if lap is not None and k > 1:
+        c = lap["correlation"]
+        out.append(
+            f"**Is the posterior Gaussian?** The Laplace approximation (a Gaussian at the MAP with "
+            f"the curvature there) puts {lap['swapped']:.1%} of its mass where the order of the "
+            f"coins is reversed and {lap['outside']:.1%} outside [0, 1]. Its sds are "
+            f"{vec(lap['sd_ratio'], f2)} times the {lap['reference']} ones; cut to the ordered "
+            f"region, {vec(lap['sd_ratio_cut'], f2)}"
+            + (f"; its correlation is {c['laplace']:+.2f} ({c['laplace_cut']:+.2f} after the cut) "
+               f"where the {lap['reference']} posterior's is {c['posterior']:+.2f}"
+               if c is not None else "") + ". " + facts.laplace_verdict(lap) + "\n")
+    grid = r.grid is not None
+    caps = {"marginals": "Marginal posteriors: NUTS draws (histogram), "
+                         + ("the exact density (line), " if r.exact is not None else "")
+                         + "EM-ML, EM-MAP, the posterior mean and the HDI.",
             "joint": _joint_caption(r),
-            "prior_posterior": "Prior and posterior. Ordering the coins turns the same "
-                               "Beta prior into different priors per coin (the smallest and the "
-                               "largest of the draws), which is what the ordered model uses."}
+            "prior_posterior": _prior_caption(r, grid)}
     for name, cap in caps.items():
         if name in figs:
             out.append(embed(name, figs[name], cap))
     return "\n".join(out)
 
 
-def _joint_caption(r) -> str:
-    th = r.nuts.theta_draws.reshape(-1, r.nuts.theta_draws.shape[-1])
-    if th.shape[1] != 2:
-        return "The joint posterior."
-    corr = float(np.corrcoef(th[:, 0], th[:, 1])[0, 1])
-    return (f"The joint posterior of the two coins: all of it lies above the diagonal "
-            f"(the ordering theta_0 < theta_1), and the coins' correlation is {corr:+.2f}.")
+def _prior_caption(r, grid) -> str:
+    k = r.options.components
+    if k == 1:
+        return "Prior and posterior of theta."
+    order = ("the smaller and the larger of two draws from it" if k == 2 else
+             "the 1st, 2nd, ... smallest of K draws from it")
+    return ("Prior and posterior. Ordering the coins turns the same Beta prior into a different "
+            f"prior for each coin ({order}), which is what the ordered model uses; the posterior "
+            + ("is exact." if grid or r.exact is not None else "is from the NUTS draws."))
 
+
+def _joint_caption(r) -> str:
+    if r.options.components != 2:
+        return "The joint posterior."
+    corr = facts.posterior_correlation(r)
+    return ("The joint posterior of the two coins: all of it lies above the diagonal (the "
+            f"ordering theta_0 < theta_1), and the coins' correlation is {corr:+.2f} "
+            f"({'exact' if r.grid is not None else 'NUTS'}).")
+
+
+# ---------------------------------------------------------------- sets
 
 def sets_section(r, figs) -> str:
     em_r = np.asarray(r.map.responsibilities)
@@ -328,126 +625,144 @@ def sets_section(r, figs) -> str:
            "EM-MAP's responsibilities (at the posterior mode) beside the posterior probabilities "
            "(the same formula averaged over the posterior draws); both use the same prior.\n"]
     if r.data.n_sets <= 30:
-        header = ["set", "heads / tosses"] + [f"EM-MAP P(coin {j})" for j in range(k)] + \
-                 [f"posterior P(coin {j})" for j in range(k)]
+        hdr = ["set", "heads / tosses"] + [f"EM-MAP P(coin {j})" for j in range(k)] + \
+              [f"posterior P(coin {j})" for j in range(k)]
         if r.data.labels is not None:
-            header.append("known coin")
+            hdr.append("known coin")
         rows = []
         for i in range(r.data.n_sets):
-            row = [i + 1, f"{r.data.heads[i]} / {r.data.tosses[i]}"] + [f"{v:.3f}" for v in em_r[i]] + \
-                  [f"{v:.3f}" for v in post[i]]
+            row = [i + 1, f"{r.data.heads[i]} / {r.data.tosses[i]}"] + \
+                  [f"{v:.3f}" for v in em_r[i]] + [f"{v:.3f}" for v in post[i]]
             if r.data.labels is not None:
-                row.append(r.data.labels[i])
+                row.append(escape(r.data.labels[i]))
             rows.append(row)
-        out.append(table(header, rows))
-    sharp_em = np.mean(np.max(em_r, axis=1))
-    sharp_post = np.mean(np.max(post, axis=1))
-    out.append(f"On average EM-MAP gives the most likely coin probability {sharp_em:.2f}, the "
-               f"posterior {sharp_post:.2f}: " + ("the posterior is less certain, because it also "
-                                                  "averages over its doubt about the coins' biases."
-                                                  if sharp_post < sharp_em else
-                                                  "the posterior is at least as certain here.") + "\n")
+        out.append(table(hdr, rows))
+    a = facts.assignment(r)
+    out.append(f"On average EM-MAP gives the most likely coin probability {a['sharpness_em']:.2f}, "
+               f"the posterior {a['sharpness_posterior']:.2f}: "
+               + ("the posterior is less certain, because it also averages over its doubt about "
+                  "the coins' biases." if a["sharpness_posterior"] < a["sharpness_em"] else
+                  "the posterior is at least as certain here.") + "\n")
     out.append(predictive_check(r))
     if "assignment" in figs:
-        cap = "EM-MAP responsibilities vs posterior assignment probabilities."
-        out.append(embed("assignment", figs["assignment"], cap))
+        out.append(embed("assignment", figs["assignment"],
+                         "EM-MAP responsibilities vs posterior assignment probabilities, every "
+                         "coin."))
     return "\n".join(out)
 
 
 def predictive_check(r) -> str:
-    """Posterior predictive check: would the model produce data like these?"""
-    tree = r.nuts.tree
-    if "posterior_predictive" not in tree.children:
-        return ("Posterior predictive check: skipped (too many sets to keep replicated data for "
-                "each).\n")
-    rep = np.asarray(tree["posterior_predictive"]["heads"].values, float)
-    rep = rep.reshape(-1, rep.shape[-1])                          # (draws, sets)
-    h, n = r.data.heads.astype(float), r.data.tosses.astype(float)
-    prob = r.options.hdi_prob
-    lo, hi = np.quantile(rep, [0.5 - prob / 2, 0.5 + prob / 2], axis=0)
-    inside = int(np.sum((h >= lo) & (h <= hi)))
-    spread_obs = np.var(h / n)
-    spread_rep = np.var(rep / n, axis=1)
-    p = float(np.mean(spread_rep >= spread_obs))
-    return (f"**Posterior predictive check.** Replicating the data from posterior draws, "
-            f"{inside} of {r.data.n_sets} sets fall inside their {prob:.0%} predictive interval of heads. "
-            f"The spread of the heads proportions across sets (variance {spread_obs:.4f}) is "
-            f"exceeded by {p:.0%} of the replicates (posterior predictive p-value "
-            f"{p:.2f}); " + ("values near 0 or 1 would say the model cannot produce data like "
-                             "these; this one does not." if 0.05 <= p <= 0.95 else
-                             "this extreme value says the model rarely produces data this "
-                             + ("spread out" if p < 0.05 else "uniform") + ".") + "\n")
+    """Posterior predictive checks, with what they can and cannot detect."""
+    p = facts.predictive(r, seed=r.options.seed)
+    prob = p["prob"]
+    out = ["**Posterior predictive checks.** Data replicated from the posterior draws, compared "
+           "with the data."]
+    if "inside" in p:
+        out.append(f"Per set: {p['inside']} of {p['sets']} sets fall inside their {prob:.0%} "
+                   "interval of replicated heads.")
+        if p["low_power"]:
+            out.append(f"That says little: the intervals are so wide (each covers at least "
+                       f"{p['covers_min']:.0%} of the possible head counts) that only an extreme "
+                       "set could fall outside, so this check has almost no power.")
+    else:
+        out.append("(Per-set intervals are not kept beyond 100,000 sets.)")
+    if p["p_value"] is not None:
+        verdict1 = ("one coin cannot produce a spread this large: the data are over-dispersed "
+                    "for a single binomial" if p["p_value_one_coin"] < 0.05 else
+                    "even one coin produces spreads like this")
+        verdictk = ("the fitted model rarely produces data this "
+                    + ("spread out" if p["p_value"] < 0.05 else "uniform")
+                    if p["p_value"] < 0.05 or p["p_value"] > 0.95 else
+                    f"the {r.options.components}-coin model produces spreads like this")
+        out.append(
+            f"A statistic with power against too few coins is the spread of the heads proportions "
+            f"across sets (variance {p['spread']:.5f}): a larger share of replicates exceeds it "
+            f"under the {r.options.components}-coin posterior (posterior predictive p-value "
+            f"{p['p_value']:.2f}; {verdictk}) than under one coin (p-value "
+            f"{p['p_value_one_coin']:.2f}; {verdict1}).")
+    return " ".join(out) + "\n"
 
+
+# ---------------------------------------------------------------- checks and take-aways
 
 def checks_section(agreement) -> str:
-    rows = []
-    for c in agreement:
-        rows.append([c["check"], "n/a" if c["difference"] is None else f"{c['difference']:.2g}",
-                     "n/a" if c["tolerance"] is None else f"{c['tolerance']:.2g}",
-                     "agree" if c["agree"] else "**differ**"])
-    out = ["## Where the methods agree, and why they differ\n",
+    soft = [c for c in agreement if c["kind"] == "software"]
+    find = [c for c in agreement if c["kind"] == "finding"]
+    word = {"pass": "pass", "borderline": "pass (borderline)", "fail": "**fail**"}
+    rows = [[c["check"], "n/a" if c["difference"] is None else f"{c['difference']:.2g}",
+             "n/a" if c["tolerance"] is None else f"{c['tolerance']:.2g}", word[c["status"]]]
+            for c in soft]
+    out = ["## Software checks: one quantity computed two ways\n",
            table(["check", "difference", "tolerance", "verdict"], rows)]
-    for c in agreement:
-        out.append(f"- **{c['check']}** — {c['explanation']}")
+    out += [f"- **{c['check']}** — {c['explanation']}" for c in soft]
+    out += ["", "## Findings: different quantities, compared to learn from them\n"]
+    out += [f"- **{c['check']}** — {c['explanation']}" for c in find]
     return "\n".join(out) + "\n"
 
 
-def takeaways(r, agreement) -> str:
-    post = r.nuts.posterior["theta"]
+def takeaways(r) -> str:
+    marg = facts.marginals(r)
+    close = facts.closeness(r, marg)
+    sd = np.array([m["sd"] for m in marg])
     ml, mp = np.asarray(r.ml.theta), np.asarray(r.map.theta)
-    mean, sd = np.asarray(post["mean"]), np.asarray(post["sd"])
     out = ["## What to take away\n"]
-    out.append(f"- ML and MAP differ by at most {np.max(np.abs(ml - mp)):.3f}, MAP and the posterior "
-               f"mean by at most {np.max(np.abs(mp - mean)):.3f}, while the posterior sd is "
-               f"{vec(sd, lambda v: f'{v:.3f}')}: "
+    if r.choice and r.choice["verdict"]["fewer_than_asked"]:
+        out.append(f"- {choice_sentence(r).replace('**', '')} Two ordered coins always come out "
+                   "apart; whether the data need them is the model-choice question above.")
+    out.append(f"- ML and MAP differ by at most {np.max(np.abs(ml - mp)):.3f}, while the posterior "
+               f"sd is {vec(sd, f3)}: "
                + ("the choice of point estimate matters less than the uncertainty around it."
-                  if np.max(np.abs(ml - mp)) < np.min(sd) else
-                  "the prior matters here, because the data are few."))
+                  if close["close"] else
+                  "the choice of point estimate matters here: report the posterior."))
     out.append("- EM finds a mode; the posterior also says how wide the plausible region is. The "
-               "two meet when the data grow (see the `size` study).")
-    if r.exact is not None:
-        vb_short = 1 - np.asarray(r.vb.theta_sd) / np.asarray(r.exact["theta"]["sd"])
+               "two meet as the data grow"
+               + (" (the size study above)." if "size" in r.studies_run else
+                  " (`--study size` shows it)."))
+    vbw = facts.vb_width(r, marg)
+    short = np.asarray(vbw["narrower"])
+    if np.all(short > 0.01):
         out.append(f"- VB is as cheap as EM and gives distributions, but here its sds are "
-                   f"{vec(100 * vb_short, lambda v: f'{v:.0f}%')} too small.")
-    bad = [c for c in agreement if not c["agree"]]
-    if bad:
-        out.append("- Differences, each explained above: " + "; ".join(c["check"] for c in bad) + ".")
+                   f"{vec(100 * short, lambda v: f'{v:.0f}%')} smaller than the {vbw['source']} "
+                   "ones.")
     return "\n".join(out) + "\n"
 
 
 def reproduce(r) -> str:
+    """How to make this report again. Stage times are in summary.json (timings), not here: the
+    same command, data and seed give a byte-identical report.md."""
     o = r.options
     v = r.versions
-    cmd = r.command
-    t = ", ".join(f"{k} {s:.1f} s" for k, s in r.timings.items())
-    return ("## Reproduce\n\n"
-            f"`{cmd}` (seed {o.seed}; {o.chains} chains x {o.draws} draws after {o.tune} warm-up, "
-            f"target_accept {o.target_accept}). Data sha256 `{r.data.sha256[:16]}…`. "
-            + ", ".join(f"{k} {val}" for k, val in v.items()) + f". Stage times: {t}.\n")
+    return ("## Reproduce\n\n" + code_block(plain(r.command))
+            + f"\nSeed {o.seed}; {o.chains} chains × {o.draws} draws after {o.tune} warm-up, "
+            f"target_accept {o.target_accept}. Data sha256 {r.data.sha256[:16]}…. "
+            + ", ".join(f"{k} {val}" for k, val in v.items())
+            + ". The time each stage took is in summary.json (timings).\n")
 
 
-def glossary(prob: float) -> str:
-    return GLOSSARY.replace("94%", f"{prob:.0%}").replace("1.88", f"{z_value(prob):.2f}")
-
-
-GLOSSARY = """## Terms
+def glossary(r) -> str:
+    prob = r.options.hdi_prob
+    z = z_value(prob)
+    exact = ("the posterior computed without sampling: by quadrature on a fine grid for two "
+             "coins (error below 1e-5 on the paper's data, checked against adaptive quadrature), "
+             "in closed form (a Beta) for one coin; the referee for the samplers."
+             if r.exact is not None else
+             f"not available for K = {r.options.components} (the grid covers two coins, the "
+             "closed form one).")
+    return f"""## Terms
 
 - **ML / MAP**: the parameter values that maximise the likelihood / the posterior density. MAP is
   computed in the coins' own probabilities (no Jacobian), so it is the same number EM-MAP gives.
-- **HDI**: highest-density interval, the narrowest interval holding 94% of the posterior (94% is
-  ArviZ's convention, chosen to avoid suggesting a 95% test).
-- **Wald / Laplace interval**: estimate +/- 1.88 standard errors, from the curvature of the
+- **HDI**: highest-density interval, the narrowest interval holding {prob:.0%} of the posterior.
+- **Wald / Laplace interval**: estimate +/- {z:.2f} standard errors, from the curvature of the
   log-likelihood at ML (Wald) or of the log-posterior at MAP (Laplace): a Gaussian approximation.
 - **MCSE**: Monte Carlo standard error of a posterior mean, the error due to using finitely many
   draws. **ESS**: effective sample size, how many independent draws the correlated chain is worth.
   **R-hat**: compares chains; above 1.01 they have not settled on the same distribution.
 - **Divergence**: a NUTS step that failed numerically; any divergence casts doubt on the draws.
-- **Exact**: the posterior computed by quadrature on a fine grid (error below 1e-5 on the
-  paper's data, checked against adaptive quadrature), the referee for the samplers.
-- **Prior strength** (prior study): s = a + b - 2 for Beta(a, b) = Beta(1 + s m, 1 + s (1 - m)),
-  m the prior mean; s = 0 is flat.
+- **Exact**: {exact}
+- **Log evidence**: log p(data), the likelihood averaged over the prior; the difference of two
+  is the log Bayes factor. **elpd (LOO)**: the log predictive density of each set given the others,
+  summed.
 - **Gibbs labels**: the sampler draws unordered coins and sorts each draw by theta, which gives
   the ordered model's posterior exactly because the prior is the same for every coin.
-- **Checks with tolerance 0 or n/a** (inside an HDI, diagnostics, known labels) test a condition,
-  not a difference.
 """

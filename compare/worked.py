@@ -32,12 +32,14 @@ def first_iteration(heads, tosses, init, per_set_limit: int = 10_000) -> dict:
     by_set = heads.size <= per_set_limit
     p = p_pairs
     if by_set:                                                          # one row per set
-        p, h, t, count = p[pairs.inverse], heads, tosses - heads, np.ones(heads.size, int)
+        p, h, t, count = p_pairs[pairs.inverse], heads, tosses - heads, np.ones(heads.size, int)
     else:
         h, t, count = pairs.heads, pairs.tails, pairs.count
     eh, et = p * h[:, None], p * t[:, None]
+    sets_k = np.asarray(p_pairs).T @ pairs.count.astype(float)
     return {"coins": coin_names(th.size), "init": th.tolist(), "rows": "sets" if by_set
-            else "distinct pairs",
+            else "distinct pairs", "total_sets": sets_k.tolist(),
+            "new_weights": (sets_k / sets_k.sum()).tolist(),
             "heads": np.asarray(h).astype(int).tolist(), "tails": np.asarray(t).astype(int).tolist(),
             "count": np.asarray(count).astype(int).tolist(), "probability": p.tolist(),
             "expected_heads": eh.tolist(), "expected_tails": et.tolist(),
@@ -51,8 +53,9 @@ def iterations(ml, init) -> dict:
     order = np.argsort(th0, kind="stable")        # canonical component of each paper coin
     rows = []
     for s in ml.history:
-        rows.append({"iteration": s.iteration,
-                     "theta": [float(s.theta[np.where(order == i)[0][0]]) for i in range(th0.size)],
+        pick = [int(np.where(order == i)[0][0]) for i in range(th0.size)]
+        rows.append({"iteration": s.iteration, "theta": [float(s.theta[j]) for j in pick],
+                     "weights": [float(s.weights[j]) for j in pick],
                      "objective": float(s.objective)})
     return {"coins": coin_names(th0.size), "rows": rows, "converged": bool(ml.converged),
             "iterations": int(ml.iterations)}

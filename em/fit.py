@@ -48,6 +48,8 @@ class EMResult:
     responsibilities : array, shape (n_sets, K); P(set i came from coin k) at the returned values
     std_error : {"theta": [K], "weights": [K]}; None where undefined (parameter on the boundary,
         or the observed information is singular); fixed weights have standard error 0
+    theta_covariance : array, shape (K, K), the thetas' block of the inverse observed
+        information (None where undefined): the Wald / Laplace Gaussian's covariance
     history : tuple of Step, history[i] the values after i iterations of the winning start
     start_objectives : final objective of every start (index 0 = the given or default init)
     """
@@ -70,6 +72,7 @@ class EMResult:
     warnings: tuple[str, ...] = field(default=())
     e_steps: int = 0
     accelerate: str = "squarem"
+    theta_covariance: np.ndarray | None = None
 
     @property
     def objective(self) -> float:
@@ -90,6 +93,8 @@ class EMResult:
             "responsibilities": [_floats(row) for row in self.responsibilities],
             "std_error": {k: [None if v is None else float(v) for v in vals]
                           for k, vals in self.std_error.items()},
+            "theta_covariance": None if self.theta_covariance is None
+            else [_floats(row) for row in self.theta_covariance],
             "history": [{"iteration": s.iteration, "theta": _floats(s.theta),
                          "weights": _floats(s.weights), "objective": float(s.objective)}
                         for s in self.history],
@@ -214,14 +219,14 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=Non
     warnings = []
     if not run.converged and s.tol > 0:
         warnings.append(driver.not_converged("EM", s.max_iter, s.tol))
-    se, se_note = standard_errors(pairs, theta, w, s.learned, None if a is None else (a, b),
-                                  s.dirichlet)
+    se, se_note, theta_cov = standard_errors(pairs, theta, w, s.learned,
+                                             None if a is None else (a, b), s.dirichlet)
     if se_note:
         warnings.append(se_note)
     return EMResult(
         theta=theta, weights=w, log_likelihood=log_lik, log_posterior=log_post,
         iterations=run.iterations, converged=run.converged, e_steps=run.evaluations,
-        accelerate=s.accelerate,
+        accelerate=s.accelerate, theta_covariance=theta_cov,
         responsibilities=resp[pairs.inverse], std_error=se, history=history,
         method="ml" if a is None else "map", weights_mode=s.weights,
         prior=None if a is None else tuple((float(x), float(y)) for x, y in zip(a, b)),

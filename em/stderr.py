@@ -60,7 +60,9 @@ def hessian(pairs: Pairs, theta, weights, learned: bool, prior=None, dirichlet: 
 
 
 def standard_errors(pairs: Pairs, theta, weights, learned: bool, prior=None, dirichlet=1.0):
-    """({"theta": [K], "weights": [K]}, note) with None where a standard error is undefined.
+    """({"theta": [K], "weights": [K]}, note, theta covariance (K, K) or None), with None where a
+    standard error is undefined. The covariance of the thetas is the theta block of the inverse
+    observed information: the Gaussian (Wald, or Laplace for MAP) approximation's covariance.
 
     Undefined: a theta or weight on the boundary (0 or 1; the likelihood's maximum is not a
     stationary point there, so the curvature says nothing), or a singular / indefinite observed
@@ -75,7 +77,7 @@ def standard_errors(pairs: Pairs, theta, weights, learned: bool, prior=None, dir
                                np.full(k - 1 if learned else 0, True)])
     if learned and np.any(weights <= BOUNDARY):
         return {"theta": se_theta, "weights": se_w}, \
-            "standard errors undefined: a learned weight is 0 (an empty component)"
+            "standard errors undefined: a learned weight is 0 (an empty component)", None
     info = -hessian(pairs, theta, weights, learned, prior, dirichlet)
     free = np.flatnonzero(interior)
     note = ""
@@ -87,7 +89,7 @@ def standard_errors(pairs: Pairs, theta, weights, learned: bool, prior=None, dir
     except np.linalg.LinAlgError:
         return {"theta": se_theta, "weights": se_w}, \
             "standard errors undefined: the observed information is singular (the data cannot " \
-            "identify every parameter, e.g. more coins than distinct sets)"
+            "identify every parameter, e.g. more coins than distinct sets)", None
     inv = np.linalg.inv(chol)
     cov_sub = inv.T @ inv
     cov = np.full(info.shape, np.nan)
@@ -100,4 +102,5 @@ def standard_errors(pairs: Pairs, theta, weights, learned: bool, prior=None, dir
         se = [float(np.sqrt(cw[i, i])) for i in range(k - 1)]
         se.append(float(np.sqrt(cw.sum())))
         se_w = se
-    return {"theta": se_theta, "weights": se_w}, note
+    theta_cov = cov[:k, :k] if np.all(interior[:k]) else None
+    return {"theta": se_theta, "weights": se_w}, note, theta_cov

@@ -65,7 +65,13 @@ def test_every_promised_file_and_key(quick_report):
     assert {"EM (ML)", "EM (MAP)", "variational Bayes", "Gibbs", "NUTS", "exact"} <= methods
     assert set(s["versions"]) >= {"python", "numpy", "scipy", "pymc", "pytensor", "arviz"}
     assert set(s["timings"]) >= {"em", "compile", "sample", "reference", "figures", "report"}
-    assert set(s["files"]) == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    # every file but summary.json itself is listed with its sha256, under the generator marker
+    assert set(s["files"]) | {"summary.json"} == {p.relative_to(out).as_posix()
+                                                 for p in out.rglob("*") if p.is_file()}
+    assert s["generator"]["name"] == "coinmix compare"
+    import hashlib
+    for rel, digest in s["files"].items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
 
     # the paper's numbers, computed in the worked example
     first = s["worked_example"]["first_iteration"]

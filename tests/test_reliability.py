@@ -6,12 +6,13 @@ names the problem (and file:line where there is one), no traceback, nothing crea
 """
 
 import json
+import math
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -34,6 +35,10 @@ FILES = {
     "badlabel.csv": "heads,tosses,coin\n5,10,A\n6,10,\n",
     "bad.txt": "HHTT\nHHQT\n",
     "blank.txt": "# only a comment\n\n",
+    "huge.csv": "heads,tosses\n5,10\n1,1000000000000\n",
+    "quoted.csv": 'sequence\nHTHT\n""\nTTHH\n',
+    "pairs.csv": "heads,tosses\n" + "".join(f"{i},10000\n" for i in range(5001)),
+    "existing.nc": "the user's file",
 }
 BINARY = {"latin1.csv": b"heads,tosses\n5,10\n\xff\xfe,3\n"}
 
@@ -89,11 +94,40 @@ CASES = [
     ("compare", ["--out", "afile"], "not a folder"),
     ("compare", ["--out", "foreign"], "--force"),
     ("compare", ["--out", "no/such/parent/rep"], "does not exist"),
+    # issue 15: counts beyond the tested range, files that are not regular, quoted empty rows
+    ("em", ["--data", "huge.csv"], "huge.csv:3: tosses 1000000000000 is above the limit of 10^9"),
+    ("bayes", ["--data", "huge.csv"], "huge.csv:3"),
+    ("compare", ["--data", "huge.csv"], "huge.csv:3"),
+    ("em", ["--data", "fifo.csv"], "fifo.csv: is a FIFO, not a regular file"),
+    ("em", ["--data", "devzero.csv"], "devzero.csv: is a character device"),
+    ("em", ["--data", "quoted.csv"], "quoted.csv:3: empty sequence"),
+    # issue 15: upper bounds on work and memory, one seed range, minimum draws, prior range
+    ("em", ["--restarts", "1000000000000"], "--restarts: must be a whole number from 0 to 10000"),
+    ("em", ["--max-iter", "10000000"], "--max-iter: must be a whole number from 0 to 1000000"),
+    ("em", ["--restarts", "10000", "--data", "pairs.csv"], "above the limit of 10^8"),
+    ("bayes", ["--chains", "1000000000"], "--chains: must be a whole number from 1 to 64"),
+    ("bayes", ["--draws", "1000000000000"], "--draws: must be a whole number from 10 to 1000000"),
+    ("bayes", ["--chains", "64", "--draws", "100000"], "above the limit of 4000000"),
+    ("bayes", ["--draws", "1"], "--draws: must be a whole number from 10"),
+    ("bayes", ["--tune", "0"], "--tune: must be a whole number from 10"),
+    ("compare", ["--draws", "1"], "--draws: must be a whole number from 10"),
+    ("compare", ["--chains", "1000000000"], "--chains"),
+    ("em", ["--seed", "18446744073709551616"], "--seed: must be below 2^63"),
+    ("bayes", ["--seed", "18446744073709551616"], "--seed: must be below 2^63"),
+    ("compare", ["--seed", "18446744073709551616"], "--seed: must be below 2^63"),
+    ("em", ["--prior", "1,1e300"], "10^-3 <= A, B <= 10^6"),
+    ("em", ["--vb", "--prior", "1e-300,1"], "10^-3 <= A, B <= 10^6"),
+    ("bayes", ["--prior", "1,1e300"], "10^-3 <= A, B <= 10^6"),
+    ("compare", ["--prior", "1,1e300"], "10^-3 <= A, B <= 10^6"),
+    ("em", ["--weights", "learned", "--dirichlet", "1e300"], "--dirichlet"),
+    # issue 15: an empty --out, an existing --netcdf file
+    ("compare", ["--out", ""], "--out: expected a path, got an empty string"),
+    ("bayes", ["--netcdf", "existing.nc"], "use --force to replace it"),
 ]
 
 
 def _tree(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+    return {p.relative_to(folder).as_posix(): (p.lstat().st_size, p.lstat().st_mtime_ns)
             for p in sorted(folder.rglob("*"))}
 
 
@@ -106,6 +140,8 @@ def _setup(folder: Path):
     (folder / "afile").write_text("not a folder")
     (folder / "foreign").mkdir()
     (folder / "foreign" / "mine.txt").write_text("keep me")
+    os.mkfifo(folder / "fifo.csv")                  # reading it would wait for a writer forever
+    (folder / "devzero.csv").symlink_to("/dev/zero")     # reading it would never end
 
 
 def _run(case, base: Path):
@@ -191,14 +227,38 @@ def test_a_million_sets(tmp_path):
     np.testing.assert_allclose(s["em"]["ml"]["theta"], [0.3, 0.7], atol=0.002)
 
 
-@pytest.mark.slow
-def test_ctrl_c_during_sampling_leaves_the_previous_report(tmp_path):
-    """SIGINT mid-run: exit 130, the old report byte for byte, no temporary folder left."""
-    out = tmp_path / "rep"
+def _fake_previous_report(out: Path) -> dict:
+    """A folder that holds exactly a previous report of ours (marker, files, hashes)."""
+    import hashlib
+
     out.mkdir()
-    (out / "summary.json").write_text(json.dumps({"files": ["summary.json", "report.md"]}))
     (out / "report.md").write_text("the previous report\n")
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    digest = hashlib.sha256(b"the previous report\n").hexdigest()
+    (out / "summary.json").write_text(json.dumps(
+        {"generator": {"name": "coinmix compare"}, "files": {"report.md": digest}}))
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if text.encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig,code,word", [(signal.SIGINT, 130, "interrupted"),
+                                           (signal.SIGTERM, 143, "terminated")])
+def test_interrupt_during_sampling_leaves_the_previous_report(tmp_path, sig, code, word):
+    """Ctrl-C or SIGTERM mid-run: the old report byte for byte, no temporary folder, one line on
+    stderr, no traceback, and no worker process left behind."""
+    out = tmp_path / "rep"
+    before = _fake_previous_report(out)
     env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
     proc = subprocess.Popen([sys.executable, "-m", "compare", "--out", str(out),
                              "--draws", "20000"], cwd=tmp_path, env=env,
@@ -207,15 +267,17 @@ def test_ctrl_c_during_sampling_leaves_the_previous_report(tmp_path):
         if line.startswith("compile"):
             time.sleep(0.5)
             break
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     try:
         _, rest = proc.communicate(timeout=120)   # EOF only once every child has let go too
     finally:
         proc.kill()
-    assert proc.returncode == 130, rest
-    assert "interrupted" in rest and "Traceback" not in rest
+    assert proc.returncode == code, rest
+    assert word in rest and "Traceback" not in rest
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+    time.sleep(0.5)
+    assert _processes_mentioning(str(out)) == []
 
 
 @pytest.mark.slow
@@ -231,3 +293,204 @@ def test_sampler_trouble_is_at_the_top(tmp_path):
     assert "Read this first" in head and "bulk ESS below 400" in head
     check = next(c for c in s["agreement"] if c["check"] == "NUTS sampler diagnostics")
     assert check["agree"] is False
+
+
+# ---------------------------------------------------------------- issue 15: one validation
+
+PAPER_H, PAPER_N = np.array([5, 9, 8, 4, 7]), np.full(5, 10)
+BAD_ARRAYS = {
+    "bool": (PAPER_H > 0, PAPER_N > 0),
+    "complex": (PAPER_H + 0j, PAPER_N + 0j),
+    "fraction": (PAPER_H + 0.5, PAPER_N * 1.0),
+    "nan": (PAPER_H * np.nan, PAPER_N * 1.0),
+    "negative": (PAPER_H - 6, PAPER_N),
+    "object-none": (np.array([5, None, 8, 4, 7], dtype=object), PAPER_N.astype(object)),
+    "object-text": (np.array(["5", "9", "8", "4", "7"], dtype=object), PAPER_N.astype(object)),
+    "2-D": (PAPER_H[None], PAPER_N[None]),
+    "uint64-2^63": (np.array([5], np.uint64), np.array([2**63 + 5], np.uint64)),
+    "10^12": (np.array([10**12, 1]), np.array([10**12, 2])),
+}
+
+
+def _every_entry_point():
+    import bayes
+    import em
+    from bayes.grid import grid_posterior
+    from coindata import from_counts
+
+    def check_options(h, n):
+        return bayes.check_options(h, n, components=2, weights="fixed", prior=(2, 2),
+                                   dirichlet=1.0, draws=100, tune=100, chains=2,
+                                   target_accept=0.9, sampler="nuts", init=None, hdi_prob=0.94)
+
+    return {"em.fit": em.fit, "em.vb": lambda h, n: em.vb(h, n, prior=(1, 1)),
+            "bayes.check_options": check_options, "grid_posterior": grid_posterior,
+            "coindata.from_counts": from_counts}
+
+
+@pytest.mark.parametrize("kind", BAD_ARRAYS)
+def test_the_same_bad_arrays_are_refused_everywhere(kind):
+    """The engines validate through their twin pairs modules and coindata through its own code:
+    all five entry points refuse the same arrays, and no message shows a wrapped-around number."""
+    heads, tosses = BAD_ARRAYS[kind]
+    for name, entry in _every_entry_point().items():
+        with pytest.raises(ValueError) as err:
+            entry(heads, tosses)
+        assert "-9223372036854775" not in str(err.value), (name, str(err.value))
+
+
+def test_limits_agree_and_the_pairs_twins_are_identical():
+    import bayes.options
+    import bayes.pairs
+    import coindata.cli
+    import coindata.sources
+    import em.options
+    import em.pairs
+
+    for name in ("PRIOR_MIN", "PRIOR_MAX", "SEED_LIMIT"):
+        assert getattr(em.options, name) == getattr(bayes.options, name) \
+            == getattr(coindata.cli, name), name
+    for name in ("MAX_TOSSES", "MAX_TOTAL_TOSSES"):
+        assert getattr(em.pairs, name) == getattr(bayes.pairs, name) \
+            == getattr(coindata.sources, name), name
+    ours = (ROOT / "em" / "pairs.py").read_text().splitlines()
+    theirs = (ROOT / "bayes" / "pairs.py").read_text().splitlines()
+    assert len(ours) == len(theirs)
+    differ = [(a, b) for a, b in zip(ours, theirs) if a != b]
+    assert len(differ) == 1 and differ[0][0].startswith("The bayes package has its own twin")
+
+
+@pytest.mark.parametrize("kw,words", [
+    (dict(draws=9), "draws must be a whole number from 10 to 1000000"),
+    (dict(draws=10**6 + 1), "draws must be a whole number from 10 to 1000000"),
+    (dict(tune=0), "tune must be a whole number from 10"),
+    (dict(chains=65), "chains must be a whole number from 1 to 64"),
+    (dict(chains=64, draws=10**5), "above the limit of 4000000"),
+    (dict(seed=2**64), "0 <= seed < 2^63"),
+    (dict(seed=-1), "0 <= seed < 2^63"),
+    (dict(prior=(1, 1e300)), "10^-3 <= a, b <= 10^6"),
+    (dict(prior=(1e-4, 1)), "10^-3 <= a, b <= 10^6"),
+    (dict(weights="learned", dirichlet=1e7), "between 10^-3 and 10^6"),
+])
+def test_bayes_option_limits(kw, words):
+    import re
+
+    import bayes
+    from bayes.fit import sample_draws
+
+    opts = dict(components=2, weights="fixed", prior=(2, 2), dirichlet=1.0, draws=100, tune=100,
+                chains=2, target_accept=0.9, sampler="nuts", init=None, hdi_prob=0.94) | kw
+    with pytest.raises(ValueError, match=re.escape(words)):
+        bayes.check_options(PAPER_H, PAPER_N, **opts)
+    # bayes.fit and sample_draws check the same (and the seed) before any sampler starts
+    fit_kw = {k: v for k, v in opts.items() if k not in ("hdi_prob",)} | {"sampler": "gibbs"}
+    with pytest.raises(ValueError, match=re.escape(words)):
+        bayes.fit(PAPER_H, PAPER_N, **fit_kw)
+    with pytest.raises(ValueError, match=re.escape(words)):
+        sample_draws(PAPER_H, PAPER_N, **fit_kw)
+
+
+# ---------------------------------------------------------------- issue 15: extreme but valid
+
+def _closed_form_one_set(a, b, h=7, n=10):
+    """One set, two coins, equal fixed weights, Beta(a, b) on both: the evidence is the
+    Beta-binomial, and the unordered posterior is Beta(a + h, b + n - h) x Beta(a, b) half the
+    time and the mirror image otherwise, so the sums over the (ordered) coins of the means and of
+    the second moments are those of the two Betas."""
+    from scipy.special import betaln
+
+    log_evidence = math.log(math.comb(n, h)) + betaln(a + h, b + n - h) - betaln(a, b)
+    s = a + b
+    mean = (a + h) / (s + n) + a / s
+    second = (a + h) * (a + h + 1) / ((s + n) * (s + n + 1)) + a * (a + 1) / (s * (s + 1))
+    return log_evidence, mean, second
+
+
+@pytest.mark.parametrize("prior,tol", [((1000, 1000), 1e-9), ((10**6, 10**6), 1e-7),
+                                       ((1, 10**6), 1e-3), ((10**6, 1), 1e-3)])
+def test_grid_is_right_for_strong_priors(prior, tol):
+    """Beta(1, 1e300) crashed the grid (IndexError); Beta(1, 10^6), whose posterior is ~10^-6
+    wide, came out 4 times too far from 0: the grid now zooms in until it resolves it."""
+    from bayes.grid import grid_posterior
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = grid_posterior([7], [10], prior=prior)
+    log_evidence, mean, second = _closed_form_one_set(*prior)
+    assert g.log_evidence == pytest.approx(log_evidence, abs=tol * 10)
+    assert sum(m.mean for m in g.theta) == pytest.approx(mean, rel=tol)
+    assert sum(m.sd**2 + m.mean**2 for m in g.theta) == pytest.approx(second, rel=tol * 10)
+    for m in g.theta:
+        assert np.all(np.isfinite(m.density)) and m.sd > 0
+        assert m.density.sum() * (m.x[1] - m.x[0]) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_grid_resolves_a_billion_tosses():
+    """10^9 heads of 10^9 beside 1 of 2: the high coin is Beta(10^9 + 2, 2) to within 10^-9 (the
+    old grid gave it sd 0), the low coin Beta(3, 3) (the small set and the prior)."""
+    from bayes.grid import grid_posterior
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = grid_posterior([10**9, 1], [10**9, 2], prior=(2, 2))
+    low, high = g.theta
+    a, b = 10**9 + 2, 2
+    assert high.mean == pytest.approx(a / (a + b), abs=1e-12)
+    assert high.sd == pytest.approx(math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1))), rel=0.01)
+    assert low.mean == pytest.approx(0.5, abs=1e-6)
+    assert low.sd == pytest.approx(math.sqrt(9 / (36 * 7)), rel=1e-4)
+
+
+def test_the_grid_refuses_unbounded_prior_densities():
+    from bayes.grid import grid_posterior
+
+    with pytest.raises(ValueError, match="a, b >= 1"):
+        grid_posterior(PAPER_H, PAPER_N, prior=(0.5, 0.5))
+    with pytest.raises(ValueError, match="Dirichlet concentration >= 1"):
+        grid_posterior(PAPER_H, PAPER_N, weights="learned", dirichlet=0.5)
+
+
+@pytest.mark.parametrize("prior", [(1e-3, 1e-3), (1e-3, 1e6), (1e6, 1e6), (1, 1e6)])
+def test_extreme_priors_and_huge_counts_warn_nothing(prior):
+    """RuntimeWarnings reached stderr for extreme priors and huge counts: with warnings as
+    errors, every engine runs clean at the edges of the ranges."""
+    import bayes
+    import em
+
+    data = [(PAPER_H, PAPER_N), (np.array([10**9, 0, 1]), np.array([10**9, 10**9, 2]))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for h, n in data:
+            for weights in ("fixed", "learned"):
+                v = em.vb(h, n, prior=prior, weights=weights, dirichlet=1e-3)
+                assert np.all(np.isfinite(v.theta_mean))
+                if min(prior) >= 1:
+                    r = em.fit(h, n, prior=prior, weights=weights, dirichlet=1e6)
+                    assert np.isfinite(r.log_posterior)
+                r = em.fit(h, n, weights=weights)
+                assert np.isfinite(r.log_likelihood)
+        g = bayes.fit(PAPER_H, PAPER_N, prior=prior, weights="learned", dirichlet=1e-3,
+                      sampler="gibbs", draws=200, tune=50, chains=2, seed=1)
+        assert np.all(np.isfinite(g.posterior["theta"]["mean"]))
+        # beyond the range: refused, where 10^16 tosses used to warn "invalid value" (and -inf)
+        with pytest.raises(ValueError, match=r"limit of 10\^9"):
+            em.fit([10**16, 1], [10**16, 2], weights="learned")
+
+
+def test_describe_survives_undefined_diagnostics():
+    """`python -m bayes --draws 1` died in describe() on a None ESS: undefined numbers print as
+    n/a (and such short runs are now refused up front)."""
+    from types import SimpleNamespace
+
+    from bayes.__main__ import describe
+
+    none2 = [None, None]
+    r = SimpleNamespace(
+        settings={"components": 2, "weights": "fixed", "prior": [[2.0, 2.0]] * 2,
+                  "sampler": "gibbs", "chains": 1, "draws": 10},
+        posterior={"theta": {"mean": [0.4, 0.8], "sd": none2, "hdi_low": none2,
+                             "hdi_high": none2, "hdi_prob": 0.94, "mcse_mean": none2}},
+        find_map=None, warnings=("R-hat needs at least 2 chains, got 1: convergence unchecked",),
+        diagnostics={"r_hat_max": None, "ess_bulk_min": None, "divergences": 0})
+    text = describe(SimpleNamespace(name="d", n_sets=5), r)
+    assert "min bulk ESS n/a" in text and "max R-hat n/a" in text and "sd n/a" in text

@@ -144,18 +144,3 @@ def threads(fn, items):
     """fn over items in threads, one per core (nutpie samples outside the GIL)."""
     with ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1))) as pool:
         return list(pool.map(fn, items))
-
-
-def pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def save(fig, path) -> None:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": None})
-    pyplot().close(fig)

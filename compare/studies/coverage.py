@@ -10,9 +10,11 @@ import em
 from bayes.intervals import hdi_of_draws
 from coindata import simulate
 
+from ..options import derived_seed
 from ..markdown import embed, table
 from ..rungs import z_value
-from . import pyplot, save, threads
+from ..style import panels, save
+from . import threads
 
 TITLE = "bias, error and coverage over replicate datasets"
 TWO_COINS = True
@@ -26,11 +28,11 @@ def compute(data, options, args) -> dict:
     z = z_value(prob)
 
     def one(i):
-        d = simulate(truth, args.weights, n_sets, args.tosses, seed=options.seed + 50_000 + i)
+        d = simulate(truth, args.weights, n_sets, args.tosses, seed=derived_seed(options.seed, 50_000 + i))
         ml = em.fit(d.heads, d.tosses, init=tuple(truth), restarts=2)
         mp = em.fit(d.heads, d.tosses, prior=options.prior, init=tuple(truth), restarts=2)
         dr = bayes.sample_draws(d.heads, d.tosses, prior=options.prior, draws=1000, tune=500,
-                                chains=2, seed=options.seed + i, init=truth)
+                                chains=2, seed=derived_seed(options.seed, i), init=truth)
         th = dr.theta.reshape(-1, 2)
         se = ml.std_error["theta"]
         wald = [None if s is None else bool(abs(ml.theta[k] - truth[k]) <= z * s)
@@ -65,9 +67,8 @@ def compute(data, options, args) -> dict:
 
 
 def figure(res, path) -> None:
-    plt = pyplot()
     rows, cover, nominal = res["estimators"], res["coverage"], res["nominal"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, (a1, a2) = panels(2, height=3.6)
     labels = [f"{row['estimator']}\n{row['parameter']}" for row in rows]
     x = np.arange(len(rows))
     a1.errorbar(x - 0.1, [row["bias"] for row in rows], yerr=[2 * row["bias_se"] for row in rows],
@@ -75,17 +76,17 @@ def figure(res, path) -> None:
     a1.errorbar(x + 0.1, [row["rmse"] for row in rows], yerr=[2 * row["rmse_se"] for row in rows],
                 fmt="s", label="RMSE ± 2 MC se")
     a1.axhline(0, color="0.5", lw=0.8)
-    a1.set_xticks(x, labels, fontsize=7)
+    a1.set_xticks(x, labels, fontsize=9)
     a1.set(title=f"{res['replicates']} datasets of {res['sets']} sets", ylabel="error")
-    a1.legend(fontsize=7)
+    a1.legend(fontsize=9)
     xc = np.arange(len(cover))
     a2.errorbar(xc, [c["coverage"] if c["coverage"] is not None else np.nan for c in cover],
                 yerr=[2 * (c["mc_se"] or 0) for c in cover], fmt="o")
     a2.axhline(nominal, color="#2ca02c", lw=1, ls="--", label=f"nominal {nominal:.0%}")
-    a2.set_xticks(xc, [f"{c['interval']}\n{c['parameter']}" for c in cover], fontsize=7)
+    a2.set_xticks(xc, [f"{c['interval']}\n{c['parameter']}" for c in cover], fontsize=9)
     a2.set(ylim=(0.6, 1.0), ylabel="coverage",
            title=f"Coverage of {nominal:.0%} intervals (± 2 MC se)")
-    a2.legend(fontsize=7)
+    a2.legend(fontsize=9)
     save(fig, path)
 
 

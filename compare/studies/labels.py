@@ -8,7 +8,7 @@ import numpy as np
 import bayes
 
 from ..markdown import embed
-from . import pyplot, save
+from ..style import panels, save
 
 TITLE = "label switching"
 TWO_COINS = True
@@ -38,20 +38,19 @@ def compute(data, options, args) -> dict:
 
 
 def figure(res, path) -> None:
-    plt = pyplot()
     th, od = res["_unordered"], res["_ordered"]
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    fig, axes = panels(3)
     for c in range(th.shape[0]):
         axes[0].plot(th[c, :400, 0], lw=0.6, label=f"chain {c}")
     axes[0].set(xlabel="draw", ylabel=r"$\theta_0$ (unordered)", title="Traces: labels swap")
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=9)
     for ax, draws, title in ((axes[1], th, "Unordered: both marginals bimodal"),
                              (axes[2], od, "Ordered model: one coin each")):
         for k in range(2):
             ax.hist(draws[..., k].ravel(), bins=60, density=True, alpha=0.5,
                     label=rf"$\theta_{k}$")
         ax.set(xlabel="theta", title=title)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=9)
     save(fig, path)
 
 

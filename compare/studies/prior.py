@@ -15,7 +15,8 @@ import em
 from bayes.grid import grid_posterior
 
 from ..markdown import embed, table
-from . import pyplot, save, threads
+from ..style import panels, save
+from . import threads
 
 TITLE = "MAP versus ML as the prior grows"
 TWO_COINS = True
@@ -57,9 +58,8 @@ def compute(data, options, args) -> dict:
 
 
 def figure(res, path) -> None:
-    plt = pyplot()
     rows, m = res["table"], res["prior_mean"]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, axes = panels(2)
     xs = np.array([row["strength"] for row in rows], float)
     xplot = np.where(xs == 0, 0.5, xs)
     for k, ax in enumerate(axes):
@@ -75,7 +75,7 @@ def figure(res, path) -> None:
                 label="one-coin MAP (pooled)")
         ax.set(xscale="log", xlabel="prior strength s (a + b - 2; 0 plotted at 0.5)",
                ylabel=rf"$\theta_{k}$", title=rf"$\theta_{k}$ as the prior grows stronger")
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=9, loc="best")
     save(fig, path)
 
 

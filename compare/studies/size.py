@@ -10,9 +10,11 @@ import em
 from bayes.intervals import hdi_of_draws
 from coindata import simulate
 
+from ..options import derived_seed
 from ..markdown import embed, table
 from ..rungs import z_value
-from . import pyplot, save, threads
+from ..style import panels, save
+from . import threads
 
 TITLE = "more data"
 TWO_COINS = True
@@ -25,11 +27,11 @@ def compute(data, options, args) -> dict:
 
     def one(item):
         i, n_sets = item
-        d = simulate(truth, args.weights, n_sets, args.tosses, seed=options.seed + 1000 + i)
+        d = simulate(truth, args.weights, n_sets, args.tosses, seed=derived_seed(options.seed, 1000 + i))
         ml = em.fit(d.heads, d.tosses, init=tuple(truth))
         mp = em.fit(d.heads, d.tosses, prior=options.prior, init=tuple(truth))
         dr = bayes.sample_draws(d.heads, d.tosses, prior=options.prior, draws=1000, tune=500,
-                                chains=2, seed=options.seed + i, init=truth)
+                                chains=2, seed=derived_seed(options.seed, i), init=truth)
         th = dr.theta.reshape(-1, 2)
         se = [None if s is None else float(s) for s in ml.std_error["theta"]]
         h = [hdi_of_draws(th[:, k], prob) for k in range(2)]
@@ -52,9 +54,8 @@ def compute(data, options, args) -> dict:
 
 
 def figure(res, path) -> None:
-    plt = pyplot()
     rows, truth = res["table"], res["truth"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (a1, a2) = panels(2)
     ns = np.array([row["sets"] for row in rows], float)
     for k, c in ((0, "#1f77b4"), (1, "#d62728")):
         a1.axhline(truth[k], color=c, lw=0.8, ls=":")
@@ -74,8 +75,8 @@ def figure(res, path) -> None:
            title="Estimates converge to the truth (dotted)")
     a2.set(xlabel="sets", ylabel=f"{res['hdi_prob']:.0%} interval width",
            title="Widths shrink like 1/sqrt(sets)")
-    a1.legend(fontsize=6, ncol=2)
-    a2.legend(fontsize=7)
+    a1.legend(fontsize=9, ncol=2)
+    a2.legend(fontsize=9)
     save(fig, path)
 
 

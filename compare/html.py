@@ -1,0 +1,109 @@
+"""report.html: report.md rendered by markdown-it-py into one self-contained page.
+
+- Maths reads as maths: symbols such as theta_0 and w_A become MathML (which browsers render
+  natively, no script), and the report's display formulas (``DISPLAY_MATH``: plain text in the
+  Markdown, LaTeX here) become MathML blocks via latex2mathml. report.md keeps the plain text.
+- On a phone: a viewport tag, tables that scroll inside their own box instead of widening the
+  page, images that shrink to the width, prose left-aligned and numbers right-aligned.
+- Self-contained and safe: raw HTML in the Markdown is off (user text is escaped as well), and
+  images are inlined only from the figure files the report itself wrote (``figures``: name ->
+  bytes); any other image is dropped. The page references no URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+
+#: the report's display formulas: plain text (as report.md has it) -> LaTeX
+DISPLAY_MATH = {
+    "theta_k = (H_k + a - 1) / (H_k + T_k + a + b - 2)":
+        r"\theta_k = \frac{H_k + a - 1}{H_k + T_k + a + b - 2}",
+    "log p(data) = ELBO(q) + KL(q || posterior)":
+        r"\log p(\mathrm{data}) = \mathrm{ELBO}(q) + \mathrm{KL}(q \,\|\, \mathrm{posterior})",
+}
+_SYMBOL = re.compile(r"\b(theta|w)_([0-9]+|[A-Za-z])\b")
+_GREEK = {"theta": "&#x3B8;", "w": "w"}
+
+STYLE = (
+    "body{font-family:Georgia,serif;max-width:980px;margin:2em auto;padding:0 1em;"
+    "line-height:1.5;color:#222;text-align:left}"
+    ".scroll{overflow-x:auto;max-width:100%;margin:1em 0}"
+    "table{border-collapse:collapse;font-size:0.9em}"
+    "th,td{border:1px solid #bbb;padding:3px 8px;vertical-align:top}"
+    "th{background:#f0f0f0}"
+    "img{max-width:100%;height:auto}code,pre{background:#f4f4f4;padding:0 3px}"
+    "pre{overflow-x:auto;padding:0.5em}"
+    "blockquote{border-left:4px solid #c33;margin:1em 0;padding:0.2em 1em;background:#fff4f4}"
+    "math[display=block]{margin:0.8em 0}"
+    "@media (max-width:600px){body{margin:0.5em auto;font-size:16px}"
+    "table{font-size:0.85em}}")
+
+
+def _symbol(m) -> str:
+    name, sub = m.group(1), m.group(2)
+    tag = "mn" if sub.isdigit() else "mi"
+    return (f"<math><msub><mi>{_GREEK[name]}</mi><{tag}>{html.escape(sub)}</{tag}></msub>"
+            "</math>")
+
+
+def _inline_math(text: str) -> str:
+    """Escaped text with the symbols turned into MathML."""
+    out, last = [], 0
+    for m in _SYMBOL.finditer(text):
+        out.append(html.escape(text[last:m.start()], quote=False))
+        out.append(_symbol(m))
+        last = m.end()
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out)
+
+
+def _display(latex: str) -> str:
+    from latex2mathml.converter import convert
+
+    return re.sub(r'\s+xmlns="[^"]*"', "", convert(latex, display="block"))
+
+
+def render(markdown_text: str, figures: dict, title: str) -> str:
+    """The page. ``figures``: {"figures/NAME.png": PNG bytes} the report wrote."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(markdown_text)
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline" or not tok.children:
+            continue
+        whole = tok.content.strip()
+        if whole in DISPLAY_MATH and i > 0 and tokens[i - 1].type == "paragraph_open":
+            tok.children = [_html_token(_display(DISPLAY_MATH[whole]))]
+            continue
+        children = []
+        for child in tok.children:
+            if child.type == "text" and _SYMBOL.search(child.content):
+                children.append(_html_token(_inline_math(child.content)))
+            elif child.type == "image":
+                src = child.attrGet("src") or ""
+                if src not in figures:                  # only files the report wrote
+                    continue
+                data = base64.b64encode(figures[src]).decode("ascii")
+                child.attrSet("src", f"data:image/png;base64,{data}")
+                children.append(child)
+            else:
+                children.append(child)
+        tok.children = children
+    body = md.renderer.render(tokens, md.options, {})
+    body = body.replace("<table>", '<div class="scroll"><table>').replace(
+        "</table>", "</table></div>")
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n{body}"
+            "</body></html>\n")
+
+
+def _html_token(content: str):
+    from markdown_it.token import Token
+
+    tok = Token("html_inline", "", 0)
+    tok.content = content
+    return tok

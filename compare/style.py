@@ -1,0 +1,35 @@
+"""One look for every figure: a single column that stays legible from a phone to a desktop.
+
+Figures are at most WIDTH inches wide (616 px at DPI 110, shown at that size on a desktop page
+and at about 60% on a 400 px phone screen), with 12-point text; several panels stack vertically
+instead of side by side, so a phone shrinks nothing more than a single panel.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+WIDTH = 5.6
+PANEL = 3.3           # height of one panel, inches
+DPI = 110
+COLORS = {"ml": "#d62728", "map": "#1f77b4", "mean": "#2ca02c", "nuts": "#7f7f7f",
+          "gibbs": "#9467bd", "vb": "#ff7f0e", "exact": "#000000", "known": "#8c564b"}
+
+plt.rcParams.update({"font.size": 12, "axes.titlesize": 12, "axes.labelsize": 12,
+                     "xtick.labelsize": 11, "ytick.labelsize": 11, "axes.grid": True,
+                     "grid.alpha": 0.25, "legend.fontsize": 10, "figure.dpi": DPI})
+
+
+def panels(n: int, height: float = PANEL, **kwargs):
+    """A figure of ``n`` panels stacked vertically; returns (fig, list of axes)."""
+    fig, axes = plt.subplots(n, 1, figsize=(WIDTH, height * n), squeeze=False, **kwargs)
+    return fig, list(axes[:, 0])
+
+
+def save(fig, path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
