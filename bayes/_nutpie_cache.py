@@ -59,16 +59,37 @@ def _cached_cfunc(src, name, inner, sig, extra_key):
     return numba.cfunc(sig, cache=True)(fn)
 
 
+def _no_start(seed):
+    raise RuntimeError("bayes.model replaces nutpie's initial point function before sampling")
+
+
+def _shapes(model) -> dict:
+    """The shape of every value and random variable of the mixture model, without compiling:
+    K per component, K - 1 for the simplex coordinates of learned weights."""
+    k = len(model.coords["component"])
+    out = {}
+    for var in [*model.value_vars, *model.free_RVs]:
+        out[var.name] = np.array([k - 1 if var.name.endswith("_simplex__") else k])
+    return out
+
+
 def compile_pymc_model_cached(model):
     import numba
     import nutpie.compile_pymc as ncp
-    from pymc.initial_point import make_initial_point_fn
     from pytensor.link.numba.cache import CACHED_SRC_FUNCTIONS
 
-    ip = ncp._wrap_with_lock(make_initial_point_fn(
-        model=model, jitter_rvs=set(model.free_RVs), return_transformed=True))
-    (n_dim, n_expanded, logp_pt, expand_pt, init_fn, shape_info, reparam) = ncp._make_functions(
-        model, mode="NUMBA", compute_grad=True, join_expanded=True, pymc_initial_point_fn=ip)
+    # nutpie would compile two PyTensor functions here that this project never uses: an initial
+    # point function (bayes.model builds the chains' starts in NumPy) and a shape function (the
+    # shapes are known: K thetas, K weights, K - 1 free weight coordinates)
+    shapes = _shapes(model)
+    original = ncp._compute_shapes
+    ncp._compute_shapes = lambda model: shapes
+    try:
+        (n_dim, n_expanded, logp_pt, expand_pt, init_fn, shape_info,
+         reparam) = ncp._make_functions(model, mode="NUMBA", compute_grad=True,
+                                        join_expanded=True, pymc_initial_point_fn=_no_start)
+    finally:
+        ncp._compute_shapes = original
     logp_fn, expand_fn = logp_pt.vm.jit_fn, expand_pt.vm.jit_fn
     inner_keys = [CACHED_SRC_FUNCTIONS.get(f.py_func) for f in (logp_fn, expand_fn)]
     if None in inner_keys:          # pytensor could not cache the inner function: no point

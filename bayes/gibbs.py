@@ -64,24 +64,27 @@ def run(pairs: Pairs, *, components: int, learned: bool, a, b, dirichlet: float,
     out_theta = np.empty((c, draws, k))
     out_w = np.empty((c, draws, k))
     out_ll = np.empty((c, draws))
+    w = np.exp(log_w)
+    heads_f, tails_f, count_f = (pairs.heads.astype(float), tails.astype(float),
+                                 pairs.count.astype(float))
     for s in range(tune + draws):
         lj = log_joint(pairs, theta, log_w)                     # E-step, for every chain
-        lse = logsumexp(lj, axis=2)
+        top = lj.max(axis=2, keepdims=True)
+        e = np.exp(lj - top)
+        total = e.sum(axis=2, keepdims=True)
         if s > tune:                                             # log-lik of the previous draw
-            out_ll[:, s - tune - 1] = lse @ pairs.count
-        x = _multinomial(rng, count, np.exp(lj - lse[..., None]))     # sets per coin, (C, J, K)
-        heads_k = np.einsum("cjk,j->ck", x, pairs.heads)
-        tails_k = np.einsum("cjk,j->ck", x, tails)
+            out_ll[:, s - tune - 1] = (top + np.log(total))[..., 0] @ count_f
+        x = _multinomial(rng, count, e / total)                  # sets per coin, (C, J, K)
+        heads_k, tails_k = heads_f @ x, tails_f @ x              # (C, K)
         theta = rng.beta(a + heads_k, b + tails_k)                    # "M-step": a draw
         if learned:
             g = rng.gamma(dirichlet + x.sum(axis=1))
             w = g / g.sum(axis=1, keepdims=True)
-        else:
-            w = np.exp(log_w)
         order = np.argsort(theta, axis=1)
         theta = np.take_along_axis(theta, order, axis=1)
-        w = np.take_along_axis(w, order, axis=1)
-        log_w = log_weights(w)
+        if learned:
+            w = np.take_along_axis(w, order, axis=1)
+            log_w = log_weights(w)
         if s >= tune:
             out_theta[:, s - tune] = theta
             out_w[:, s - tune] = w

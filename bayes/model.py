@@ -3,6 +3,11 @@
     theta_k ~ Beta(a_k, b_k), ordered (theta_0 < theta_1 < ...: no label switching)
     w ~ Dirichlet(alpha, ..., alpha)             (learned weights; fixed weights: 1/K each)
     log p(data | theta, w) = sum_j count_j * logsumexp_k [log w_k + log Binomial(h_j | n_j, theta_k)]
+    log Binomial(h | n, theta) = log C(n, h) + h log theta + (n - h) log(1 - theta)
+
+The binomial log-probability is written out, with log C(n, h) computed once as data: PyMC's
+``pm.Binomial`` logp would add bound checks and log-gamma functions of the data to the graph,
+and numba compiles every operation of it (a third of the first run's compile time).
 
 The coin of each set is summed out (a Potential over the distinct (heads, tosses) pairs), so
 NUTS samples only the continuous parameters, and a million sets cost what their few distinct
@@ -42,7 +47,8 @@ def _vector(x, k) -> np.ndarray:
 def data_updates(pairs: Pairs, components: int, learned: bool, a, b, dirichlet) -> dict:
     """Values of every ``pm.Data`` of the model for these pairs and priors."""
     k = components
-    upd = {"heads": pairs.heads.astype(np.int64), "tosses": pairs.tosses.astype(np.int64),
+    upd = {"heads": pairs.heads.astype(np.float64), "tails": pairs.tails.astype(np.float64),
+           "log_binom": pairs.log_binom.astype(np.float64),
            "count": pairs.count.astype(np.float64),
            "prior_a": _vector(a, k), "prior_b": _vector(b, k)}
     if learned:
@@ -62,9 +68,12 @@ def build_model(pairs: Pairs, components: int, learned: bool, a=2.0, b=2.0, diri
 
     k = components
     data = data_updates(pairs, components, learned, a, b, dirichlet)
-    with pm.Model(coords={"component": np.arange(k)}) as model:
+    # check_bounds=False: every prior and count is validated before the model sees it (bayes
+    # .options), so the graph needs no parameter checks, which halves its numba compile
+    with pm.Model(coords={"component": np.arange(k)}, check_bounds=False) as model:
         heads = pm.Data("heads", data["heads"])          # no dims: the length changes per dataset
-        tosses = pm.Data("tosses", data["tosses"])
+        tails = pm.Data("tails", data["tails"])
+        log_binom = pm.Data("log_binom", data["log_binom"])     # log C(n, h), computed once
         count = pm.Data("count", data["count"])
         prior_a = pm.Data("prior_a", data["prior_a"], dims="component")
         prior_b = pm.Data("prior_b", data["prior_b"], dims="component")
@@ -75,9 +84,10 @@ def build_model(pairs: Pairs, components: int, learned: bool, a=2.0, b=2.0, diri
             log_w = pt.log(pm.Dirichlet("weights", a=conc, dims="component"))
         else:
             log_w = pt.constant(np.full(k, -np.log(k)))
-        component_logp = pm.logp(pm.Binomial.dist(n=tosses[:, None], p=theta[None, :]),
-                                 heads[:, None])                          # (pairs, K)
-        per_pair = pm.math.logsumexp(log_w[None, :] + component_logp, axis=1)   # (pairs,)
+        # log w_k + log Binomial(h_j | n_j, theta_k), the formula of bayes.likelihood, as a graph
+        log_joint = (log_w[None, :] + log_binom[:, None] + heads[:, None] * pt.log(theta)[None, :]
+                     + tails[:, None] * pt.log1p(-theta)[None, :])           # (pairs, K)
+        per_pair = pm.math.logsumexp(log_joint, axis=1)                      # (pairs,)
         pm.Potential("log_likelihood", pt.sum(count * per_pair))
     return model
 

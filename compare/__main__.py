@@ -118,13 +118,36 @@ def main(argv=None) -> int:
         sys.stderr.write(f"{stage:<10} {seconds:6.2f} s\n")
         sys.stderr.flush()
 
+    def say(text):
+        sys.stderr.write(f"{text}\n")
+        sys.stderr.flush()
+
     log("load", t_load)
     previous = _catch_sigterm()         # like Ctrl-C: workers and temporary folders go
+    posterior = None
     try:
+        from .posterior import start
+
+        posterior = start(data, options, log, say)   # the PyMC part, forked before heavy imports
         from . import report
         from .run import run
 
-        r = run(data, options, log=log, bootstrap_lrt=args.bootstrap_lrt)
+        early = {}
+
+        def while_sampling(r):
+            """Draw the figures that need no posterior draws while NUTS runs in its process."""
+            import tempfile
+
+            from . import figures
+
+            folder = Path(tempfile.mkdtemp(prefix="coinmix-figures-"))
+            t0 = time.perf_counter()
+            for name, file in figures.draw_here(r, folder, figures.early(r)).items():
+                early[name] = folder / file
+            log("figures", time.perf_counter() - t0)
+
+        r = run(data, options, log=log, bootstrap_lrt=args.bootstrap_lrt, say=say,
+                while_sampling=while_sampling, posterior=posterior)
         r.command = shlex.join(["python", "-m", "compare",
                                 *_content_args(argv if argv is not None else sys.argv[1:])])
         r.timings = {"load": t_load, **r.timings}
@@ -135,7 +158,7 @@ def main(argv=None) -> int:
             studies, sections = run_studies(args.study, data, options, study_args, log=log)
             r.studies_run = tuple(args.study)
         backup = report.write(r, out, force=args.force, studies=studies,
-                              study_sections=sections, log=log)
+                              study_sections=sections, log=log, early_figures=early)
     except OutputError as exc:
         fail(prog, str(exc))
     except KeyboardInterrupt:
@@ -149,7 +172,9 @@ def main(argv=None) -> int:
                          f"({exc.strerror or exc}); {out} left as it was\n")
         return 1
     finally:
-        _clean_scratch(locals().get("sections", ()))
+        if posterior is not None:
+            posterior.kill()
+        _clean_scratch(locals().get("sections", ()), locals().get("early", {}))
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     log("total", time.perf_counter() - t_start)
@@ -191,13 +216,13 @@ def _catch_sigterm():
     return signal.signal(signal.SIGTERM, _terminate)
 
 
-def _clean_scratch(sections):
-    """Remove the scratch folders of the studies' figures."""
+def _clean_scratch(sections, early):
+    """Remove the scratch folders of figures drawn ahead (while sampling, or by a study)."""
     import shutil
 
-    paths = [p for sec in sections or () for p in sec.figures.values()]
+    paths = [p for sec in sections or () for p in sec.figures.values()] + list(early.values())
     for folder in {str(Path(p).parent) for p in paths}:
-        if Path(folder).name.startswith("coinmix-studies-"):
+        if Path(folder).name.startswith(("coinmix-studies-", "coinmix-figures-")):
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -197,9 +197,11 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
     return _clean(out)
 
 
-def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=None) -> Path:
+def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=None,
+          early_figures=None) -> Path:
     """Build the whole report in a temporary folder, then move it into place (module docstring).
-    Returns the backup folder's path when ``force`` moved an existing folder aside, else None."""
+    ``early_figures``: {name: PNG path} already drawn (while NUTS ran). Returns the backup
+    folder's path when ``force`` moved an existing folder aside, else None."""
     from . import checks, figures, html, ladder, text, worked
     from .markdown import plain
 
@@ -207,18 +209,22 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
     check_target(out, force)
     _check_space(r, out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    drawing = None
     try:
         t0 = time.perf_counter()
         (tmp / "figures").mkdir()
-        figs = figures.all_figures(r, tmp / "figures")
+        early = dict(early_figures or {})
+        for name, path in early.items():
+            shutil.copy(path, tmp / "figures" / f"{name}.png")
+        # the figures that need the posterior draws are drawn by workers meanwhile
+        drawing = figures.Drawing(r, tmp / "figures",
+                                  [n for n in figures.names(r) if n not in early])
+        figs = {n: f"{n}.png" for n in figures.names(r)}
         for section in study_sections:
             for name, fig in section.figures.items():
                 shutil.copy(fig, tmp / "figures" / Path(fig).name)
                 figs[name] = Path(fig).name
-        r.timings["figures"] = time.perf_counter() - t0
-        log("figures", r.timings["figures"])
 
-        t0 = time.perf_counter()
         agreement = checks.all_checks(r)
         rows = ladder.rows(r)
         init = r.options.em_init or tuple(r.plain["ml"].history[0].theta)
@@ -229,6 +235,10 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         _without_timestamps(r.nuts.tree).to_netcdf(tmp / "posterior.nc", engine="h5netcdf")
         md = text.report_markdown(r, agreement, rows, first, iters, three, figs, study_sections)
         (tmp / "report.md").write_text(md, encoding="utf-8")
+        drawing.finish()
+        drawing = None
+        r.timings["figures"] = time.perf_counter() - t0
+        log("figures", r.timings["figures"])
         pictures = {f"figures/{name}": (tmp / "figures" / name).read_bytes()
                     for name in figs.values()}
         (tmp / "report.html").write_text(
@@ -243,6 +253,8 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
                                           encoding="utf-8")
         backup = _replace(tmp, out, force)
     except BaseException:
+        if drawing is not None:
+            drawing.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return backup

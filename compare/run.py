@@ -2,12 +2,13 @@
 
 ``options.check(options, data)`` validates every option without importing PyMC; ``run`` does the
 work, stage by stage, and returns a :class:`Run` holding every result and the time each stage
-took:
+took. Two processes share the work from the start:
 
-    em          the "em" rungs (EM-ML, EM-MAP, VB), here, in milliseconds
-    reference   the "reference" rungs (Gibbs, the exact posterior) in a forked worker, meanwhile
-    compile     the PyMC model for this shape (nutpie; cached on disk after the first run)
-    sample      the "posterior" rungs (NUTS) and PyMC's posterior mode under a flat prior
+    forked child                                  this process
+    compile  the PyMC model for this shape        em         EM-ML, EM-MAP, VB (milliseconds)
+             (nutpie; cached on disk after        reference  Gibbs, the exact posterior
+             the first run on a machine)          (figures   the EM figures, drawn meanwhile)
+    sample   NUTS, PyMC's posterior modes         choice     how many coins, once NUTS is back
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import em
-from bayes.fit import joint_mode
-from bayes.options import sampler_init
 from bayes.pairs import compress
 
 from . import rungs as ladder
@@ -118,126 +117,77 @@ def _run_stage(r: Run, stage: str) -> None:
             r.results[rung.key] = rung.run(r.data, r.options, r)
 
 
-def run(data, options: Options, log=None, bootstrap_lrt: int = 0) -> Run:
+def run(data, options: Options, log=None, bootstrap_lrt: int = 0, say=None,
+        while_sampling=None, posterior=None) -> Run:
     """Every rung on ``data``, then the model choice (K - 1, K, K + 1 coins; a parametric
-    bootstrap of the likelihood ratio with ``bootstrap_lrt`` replicates); ``log(stage,
-    seconds)`` is called after each stage."""
+    bootstrap of the likelihood ratio with ``bootstrap_lrt`` replicates).
+
+    The PyMC part (compile, NUTS, the posterior modes) starts first, in a forked process, so
+    that it overlaps everything else on a second core: the EM rungs, the reference rungs (Gibbs,
+    the exact posterior) and ``while_sampling(run)`` (the report draws its EM figures there).
+    ``log(stage, seconds)`` is called after each stage, ``say(text)`` before a long one.
+    ``posterior``: the PyMC part already started (compare.posterior.start), else started here.
+    """
     o = options
     r = Run(data=data, options=o)
     log = log or (lambda stage, seconds: None)
+    say = say or (lambda text: None)
+    if posterior is None:
+        from .posterior import start
 
-    t0 = time.perf_counter()
-    _run_stage(r, "em")
-    single = dict(o.em_options(), restarts=0)
-    for key, prior in (("ml", None), ("map", o.prior)):
-        r.plain[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="none", **single)
-        r.squarem[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="squarem",
-                                **single)
-    r.known = known_label_fit(data)
-    r.notes.extend(data_warnings(data, o))
-    _stage(r, log, "em", t0)
-
-    # The reference rungs need no PyMC: a forked process computes them while this one compiles
-    # and samples the PyMC model (two cores: ~1.5 s off the default run).
-    pending = _start_reference(data, o)
-
+        posterior = start(data, o, log, say)
     try:
-        from bayes import model as mixture
+        t0 = time.perf_counter()
+        _run_stage(r, "em")
+        single = dict(o.em_options(), restarts=0)
+        for key, prior in (("ml", None), ("map", o.prior)):
+            r.plain[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="none",
+                                  **single)
+            r.squarem[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="squarem",
+                                    **single)
+        r.known = known_label_fit(data)
+        r.notes.extend(data_warnings(data, o))
+        _stage(r, log, "em", t0)
 
         t0 = time.perf_counter()
-        pairs = compress(data.heads, data.tosses)
-        mixture.compiled_mixture(pairs, o.components, o.learned)
-        _stage(r, log, "compile", t0)
+        from .posterior import one_thread
 
-        t0 = time.perf_counter()
-        _run_stage(r, "posterior")
-        init = None if o.em_init is None else np.sort(o.em_init)
-        start = init if init is not None else sampler_init(pairs, o.components)
-        ones = np.ones(o.components)
-        r.flat_mode = joint_mode(pairs, o.components, o.learned, ones, ones, 1.0, start)
-        _stage(r, log, "sample", t0)
+        with one_thread():
+            _run_stage(r, "reference")
+        _stage(r, log, "reference", t0)
+        if while_sampling is not None:
+            while_sampling(r)
 
+        _warm_up()                      # while the other process samples: this core is idle
         t0 = time.perf_counter()
-        found, seconds = _finish_reference(pending, data, o)
+        found, flat_mode, timings, r.versions = posterior.result()
+        r.timings["posterior_wait"] = time.perf_counter() - t0
     except BaseException:          # Ctrl-C or a failure: do not leave the worker behind
-        _abandon(pending)
+        posterior.kill()
         raise
     r.results.update(found)
+    r.flat_mode = flat_mode
+    r.timings.update(timings)
     if r.exact is None:
         r.notes.append(f"no exact posterior for K = {o.components} (the grid covers K = 2, the "
                        "closed form K = 1): NUTS and Gibbs are compared with each other only")
-    r.timings["reference"] = seconds
-    r.timings["reference_wait"] = time.perf_counter() - t0
-    log("reference", seconds)
 
     t0 = time.perf_counter()
     from .choice import model_choice
 
     r.choice = model_choice(data, o, r, bootstrap_lrt=bootstrap_lrt)
     _stage(r, log, "choice", t0)
-    r.versions = versions()
     return r
 
 
-def reference(data, o: Options):
-    """({rung key: result}, seconds) for the PyMC-free "reference" rungs."""
-    from threadpoolctl import threadpool_limits
+def _warm_up() -> None:
+    """Import what writing the report needs (netCDF, Markdown, MathML, the report's modules)
+    while the PyMC process is still sampling, instead of after it."""
+    import h5netcdf  # noqa: F401
+    import latex2mathml.converter  # noqa: F401
+    import markdown_it  # noqa: F401
 
-    with threadpool_limits(1):     # one core each: this worker, and the compile beside it
-        t0 = time.perf_counter()
-        r = Run(data=data, options=o)
-        _run_stage(r, "reference")
-        return r.results, time.perf_counter() - t0
-
-
-def _start_reference(data, o):
-    import multiprocessing as mp
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    if ((os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods()
-            or os.environ.get("COINMIX_SERIAL")):
-        return None
-    import warnings
-
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"),
-                                   initializer=child_signals)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)   # fork with idle BLAS threads
-            return pool, pool.submit(reference, data, o)
-    except OSError:
-        return None
-
-
-def child_signals() -> None:
-    """In a forked worker: the parent alone answers Ctrl-C and SIGTERM (it ends its workers)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _abandon(pending):
-    if pending is not None:
-        pool, _ = pending
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _finish_reference(pending, data, o):
-    if pending is not None:
-        pool, future = pending
-        try:
-            # forking a multi-threaded process can, rarely, deadlock the child: bounded wait
-            return future.result(timeout=300)
-        except Exception:  # noqa: BLE001 - a broken or stuck worker: compute here instead
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.kill()
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
-    return reference(data, o)
+    from . import checks, figures, html, report, text, worked  # noqa: F401
 
 
 def _stage(r, log, name, t0):

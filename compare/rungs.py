@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-from scipy import stats
 
 import bayes
 import em
@@ -64,7 +63,9 @@ class Rung:
 
 def z_value(prob: float) -> float:
     """The normal quantile of a central interval of probability ``prob`` (1.88 for 94%)."""
-    return float(stats.norm.ppf(0.5 + prob / 2))
+    from statistics import NormalDist
+
+    return float(NormalDist().inv_cdf(0.5 + prob / 2))
 
 
 def _params(o) -> list[str]:
@@ -104,6 +105,8 @@ def _run_vb(data, o, r):
 
 
 def _vb_estimates(vb, o):
+    from scipy import stats
+
     prob = o.hdi_prob
     tails = [0.5 - prob / 2, 0.5 + prob / 2]
     out = {"theta": []}
@@ -222,6 +225,8 @@ def samplers() -> list[Rung]:
 
 def skewness(result) -> np.ndarray:
     """Sample skewness of each theta's posterior draws, shape (K,)."""
+    from scipy import stats
+
     th = result.theta_draws.reshape(-1, result.theta_draws.shape[-1])
     return stats.skew(th, axis=0)
 

@@ -1,0 +1,141 @@
+"""The PyMC part of a run, in a process of its own started first: compile, NUTS, the posterior
+modes. Light to import (NumPy and the standard library), so that ``python -m compare`` can fork
+it right after checking its input, before the heavy imports of the rest of the run: the two
+processes then share the two cores from the start.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def posterior(data, o, log=None, say=None):
+    """The "posterior" rungs (NUTS) and PyMC's posterior mode under flat priors, with the
+    compile they need: ({rung key: result}, flat mode, {"compile": s, "sample": s}, versions)
+    (the versions are read here, where PyMC is imported anyway)."""
+    from bayes import model as mixture
+    from bayes.fit import joint_mode
+    from bayes.options import sampler_init
+    from bayes.pairs import compress
+
+    from .run import Run, _run_stage, versions
+
+    log = log or (lambda stage, seconds: None)
+    say = say or (lambda text: None)
+    timings = {}
+    t0 = time.perf_counter()
+    pairs = compress(data.heads, data.tosses)
+    if not mixture.is_compiled(o.components, o.learned):
+        import pytensor
+
+        say(f"compile    the PyMC model for K = {o.components} "
+            f"{'coin' if o.components == 1 else 'coins'}, {o.weights} weights: about a minute on "
+            f"a machine's first run, a few seconds later (numba's cache in "
+            f"{pytensor.config.base_compiledir})")
+    mixture.compiled_mixture(pairs, o.components, o.learned)
+    timings["compile"] = time.perf_counter() - t0
+    log("compile", timings["compile"])
+
+    t0 = time.perf_counter()
+    r = Run(data=data, options=o)
+    _run_stage(r, "posterior")
+    init = None if o.em_init is None else np.sort(o.em_init)
+    start = init if init is not None else sampler_init(pairs, o.components)
+    ones = np.ones(o.components)
+    flat = joint_mode(pairs, o.components, o.learned, ones, ones, 1.0, start)
+    timings["sample"] = time.perf_counter() - t0
+    log("sample", timings["sample"])
+    return r.results, flat, timings, versions()
+
+
+class _Here:
+    """The posterior computed in this process (no fork available, COINMIX_SERIAL, or the model
+    already compiled here, as in a test session)."""
+
+    def __init__(self, data, o, log, say):
+        self.args = (data, o, log, say)
+
+    def result(self):
+        return posterior(*self.args)
+
+    def kill(self):
+        pass
+
+
+class _Forked:
+    """The posterior computed in a forked child, started at once; its result comes back
+    pickled through a pipe. The child ignores Ctrl-C: the parent answers it and kills it."""
+
+    def __init__(self, data, o, log, say):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self.receive, send = ctx.Pipe(duplex=False)
+
+        def target():
+            child_signals()
+            try:
+                with one_thread():
+                    send.send(("ok", posterior(data, o, log, say)))
+            except BaseException as exc:  # noqa: BLE001 - report it to the parent, whatever it is
+                import traceback
+
+                send.send(("error", (type(exc).__name__, str(exc), traceback.format_exc())))
+
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)   # fork with idle BLAS threads
+            self.process = ctx.Process(target=target, daemon=True)
+            self.process.start()
+        send.close()
+
+    def result(self):
+        try:
+            status, value = self.receive.recv()
+        except EOFError:
+            self.process.join(5)
+            raise RuntimeError(f"the sampling process died (exit code {self.process.exitcode})")
+        self.process.join(30)
+        if status == "error":
+            name, message, trace = value
+            if name == "KeyboardInterrupt":
+                raise KeyboardInterrupt
+            raise RuntimeError(f"sampling failed: {name}: {message}\n{trace}")
+        return value
+
+    def kill(self):
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+def start(data, o, log=None, say=None):
+    import multiprocessing as mp
+    import os
+
+    from bayes import model as mixture
+
+    if (mixture.is_compiled(o.components, o.learned) or os.environ.get("COINMIX_SERIAL")
+            or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods()):
+        return _Here(data, o, log, say)
+    return _Forked(data, o, log, say)
+
+
+def one_thread():
+    """BLAS on one thread: two processes share the two cores already."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1)
+
+
+def child_signals() -> None:
+    """In a forked worker: the parent alone answers Ctrl-C and SIGTERM (it ends its workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
