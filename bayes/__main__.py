@@ -72,6 +72,12 @@ def main(argv=None) -> int:
             fail(prog, f"--netcdf {target}: the file exists; use --force to replace it")
         if not target.parent.is_dir():
             fail(prog, f"--netcdf {target}: folder {target.parent} does not exist")
+    if args.sampler == "nuts":
+        import pytensor
+
+        sys.stderr.write(f"compile    the PyMC model for K = {args.components}, {args.weights} "
+                         "weights, then NUTS: half a minute or more on a machine's first run, a "
+                         f"few seconds later (numba's cache in {pytensor.config.base_compiledir})\n")
     result = fit(data.heads, data.tosses, seed=args.seed, **options)
     if args.netcdf:
         _save(result.tree, Path(args.netcdf))

@@ -118,8 +118,8 @@ def main(argv=None) -> int:
         sys.stderr.write(f"{stage:<10} {seconds:6.2f} s\n")
         sys.stderr.flush()
 
-    def say(text):
-        sys.stderr.write(f"{text}\n")
+    def say(stage, text):
+        sys.stderr.write(f"{stage:<10} {text}\n")
         sys.stderr.flush()
 
     log("load", t_load)
@@ -141,6 +141,7 @@ def main(argv=None) -> int:
             from . import figures
 
             folder = Path(tempfile.mkdtemp(prefix="coinmix-figures-"))
+            say("figures", "EM's figures, drawn while NUTS samples")
             t0 = time.perf_counter()
             for name, file in figures.draw_here(r, folder, figures.early(r)).items():
                 early[name] = folder / file
@@ -155,10 +156,13 @@ def main(argv=None) -> int:
         if study_args is not None:
             from .studies import run_studies
 
-            studies, sections = run_studies(args.study, data, options, study_args, log=log)
+            studies, sections = run_studies(args.study, data, options, study_args, log=log,
+                                            say=say)
             r.studies_run = tuple(args.study)
+            r.timings.update({f"study {sec_name}": sec.seconds
+                              for sec_name, sec in zip(args.study, sections)})
         backup = report.write(r, out, force=args.force, studies=studies,
-                              study_sections=sections, log=log, early_figures=early)
+                              study_sections=sections, log=log, early_figures=early, say=say)
     except OutputError as exc:
         fail(prog, str(exc))
     except KeyboardInterrupt:

@@ -14,7 +14,8 @@ import numpy as np
 def posterior(data, o, log=None, say=None):
     """The "posterior" rungs (NUTS) and PyMC's posterior mode under flat priors, with the
     compile they need: ({rung key: result}, flat mode, {"compile": s, "sample": s}, versions)
-    (the versions are read here, where PyMC is imported anyway)."""
+    (the versions are read here, where PyMC is imported anyway). ``say(stage, text)`` announces
+    a stage before it starts, ``log(stage, seconds)`` reports it when done."""
     from bayes import model as mixture
     from bayes.fit import joint_mode
     from bayes.options import sampler_init
@@ -23,21 +24,23 @@ def posterior(data, o, log=None, say=None):
     from .run import Run, _run_stage, versions
 
     log = log or (lambda stage, seconds: None)
-    say = say or (lambda text: None)
+    say = say or (lambda stage, text: None)
     timings = {}
     t0 = time.perf_counter()
     pairs = compress(data.heads, data.tosses)
     if not mixture.is_compiled(o.components, o.learned):
         import pytensor
 
-        say(f"compile    the PyMC model for K = {o.components} "
-            f"{'coin' if o.components == 1 else 'coins'}, {o.weights} weights: about a minute on "
-            f"a machine's first run, a few seconds later (numba's cache in "
-            f"{pytensor.config.base_compiledir})")
+        coins = "coin" if o.components == 1 else "coins"
+        say("compile", f"the PyMC model for K = {o.components} {coins}, {o.weights} weights: "
+                       "half a minute or more on a machine's first run, a few seconds later "
+                       f"(numba's cache in {pytensor.config.base_compiledir})")
     mixture.compiled_mixture(pairs, o.components, o.learned)
     timings["compile"] = time.perf_counter() - t0
     log("compile", timings["compile"])
 
+    say("sample", f"NUTS, {o.chains} {'chain' if o.chains == 1 else 'chains'} x ({o.tune} warm-up + "
+                  f"{o.draws} draws), then PyMC's posterior mode under flat priors")
     t0 = time.perf_counter()
     r = Run(data=data, options=o)
     _run_stage(r, "posterior")
@@ -76,6 +79,7 @@ class _Forked:
 
         def target():
             child_signals()
+            _no_plotting()
             try:
                 with one_thread():
                     send.send(("ok", posterior(data, o, log, say)))
@@ -122,6 +126,22 @@ def start(data, o, log=None, say=None):
             or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods()):
         return _Here(data, o, log, say)
     return _Forked(data, o, log, say)
+
+
+def _no_plotting() -> None:
+    """In the sampling process: ArviZ 1 imports its plotting package (and with it
+    matplotlib.pyplot) as soon as nutpie is imported, half a second on the run's critical path.
+    This process draws nothing, so it gets an empty stand-in for ``arviz_plots``; the figures
+    are drawn by the parent, which imports the real one."""
+    import sys
+    import types
+
+    if "arviz" in sys.modules or "arviz_plots" in sys.modules:
+        return
+    stand_in = types.ModuleType("arviz_plots", "empty stand-in: the sampling process draws nothing")
+    stand_in.__version__ = "not loaded"
+    stand_in.__all__ = []
+    sys.modules["arviz_plots"] = stand_in
 
 
 def one_thread():

@@ -198,7 +198,7 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
 
 
 def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=None,
-          early_figures=None) -> Path:
+          early_figures=None, say=None) -> Path:
     """Build the whole report in a temporary folder, then move it into place (module docstring).
     ``early_figures``: {name: PNG path} already drawn (while NUTS ran). Returns the backup
     folder's path when ``force`` moved an existing folder aside, else None."""
@@ -206,6 +206,7 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
     from .markdown import plain
 
     log = log or (lambda stage, seconds: None)
+    say = say or (lambda stage, text: None)
     check_target(out, force)
     _check_space(r, out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -217,8 +218,10 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         for name, path in early.items():
             shutil.copy(path, tmp / "figures" / f"{name}.png")
         # the figures that need the posterior draws are drawn by workers meanwhile
-        drawing = figures.Drawing(r, tmp / "figures",
-                                  [n for n in figures.names(r) if n not in early])
+        later = [n for n in figures.names(r) if n not in early]
+        say("figures", f"{len(later)} more figures, drawn beside the checks, the text and "
+                       "posterior.nc")
+        drawing = figures.Drawing(r, tmp / "figures", later)
         figs = {n: f"{n}.png" for n in figures.names(r)}
         for section in study_sections:
             for name, fig in section.figures.items():

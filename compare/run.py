@@ -76,17 +76,12 @@ class Run:
 
 
 def versions() -> dict:
-    import arviz
-    import matplotlib
-    import nutpie
-    import pymc
-    import pytensor
-    import scipy
+    """The installed versions of what made the numbers (read from the packages' metadata, so
+    that nothing is imported for it)."""
+    from importlib.metadata import version
 
-    return {"python": platform.python_version(), "numpy": np.__version__,
-            "scipy": scipy.__version__, "pymc": pymc.__version__, "pytensor": pytensor.__version__,
-            "arviz": arviz.__version__, "nutpie": nutpie.__version__,
-            "matplotlib": matplotlib.__version__}
+    names = ("numpy", "scipy", "pymc", "pytensor", "arviz", "nutpie", "matplotlib")
+    return {"python": platform.python_version(), **{n: version(n) for n in names}}
 
 
 def data_warnings(data, o: Options) -> list[str]:
@@ -103,6 +98,15 @@ def data_warnings(data, o: Options) -> list[str]:
     if k > pairs.heads.size and pairs.heads.size > 1:
         out.append(f"{k} coins but only {pairs.heads.size} distinct (heads, tosses) pairs: the "
                    "data cannot identify every coin")
+    short = data.tosses < 2 * k - 1
+    if k > 1 and short.any():
+        sizes = sorted(set(data.tosses[short].tolist()))
+        shown = ", ".join(map(str, sizes[:5])) + (", ..." if len(sizes) > 5 else "")
+        out.append(f"{int(short.sum())} of the {data.n_sets} sets have fewer than 2K - 1 = "
+                   f"{2 * k - 1} tosses ({shown}): a set of n tosses sees only the first n moments "
+                   "of the coins' mix (one toss: only the average heads rate), so such sets cannot "
+                   f"tell {k} coins apart (Teicher 1963); the coins are told apart by the longer "
+                   "sets alone")
     if np.all(share == 1) or np.all(share == 0):
         side = "heads" if share[0] == 1 else "tails"
         out.append(f"every toss is {side}: maximum likelihood puts the coins at "
@@ -125,13 +129,14 @@ def run(data, options: Options, log=None, bootstrap_lrt: int = 0, say=None,
     The PyMC part (compile, NUTS, the posterior modes) starts first, in a forked process, so
     that it overlaps everything else on a second core: the EM rungs, the reference rungs (Gibbs,
     the exact posterior) and ``while_sampling(run)`` (the report draws its EM figures there).
-    ``log(stage, seconds)`` is called after each stage, ``say(text)`` before a long one.
+    ``log(stage, seconds)`` is called after each stage, ``say(stage, text)`` before one that
+    can take more than a second.
     ``posterior``: the PyMC part already started (compare.posterior.start), else started here.
     """
     o = options
     r = Run(data=data, options=o)
     log = log or (lambda stage, seconds: None)
-    say = say or (lambda text: None)
+    say = say or (lambda stage, text: None)
     if posterior is None:
         from .posterior import start
 
@@ -149,6 +154,7 @@ def run(data, options: Options, log=None, bootstrap_lrt: int = 0, say=None,
         r.notes.extend(data_warnings(data, o))
         _stage(r, log, "em", t0)
 
+        say("reference", _reference_plan(o))
         t0 = time.perf_counter()
         from .posterior import one_thread
 
@@ -172,12 +178,26 @@ def run(data, options: Options, log=None, bootstrap_lrt: int = 0, say=None,
         r.notes.append(f"no exact posterior for K = {o.components} (the grid covers K = 2, the "
                        "closed form K = 1): NUTS and Gibbs are compared with each other only")
 
+    if bootstrap_lrt:
+        say("choice", f"how many coins: {bootstrap_lrt} bootstrap replicates of the likelihood "
+                      "ratio, each fitted by EM")
     t0 = time.perf_counter()
     from .choice import model_choice
 
     r.choice = model_choice(data, o, r, bootstrap_lrt=bootstrap_lrt)
     _stage(r, log, "choice", t0)
     return r
+
+
+def _reference_plan(o: Options) -> str:
+    """What the reference stage runs, for the line announcing it."""
+    parts = [f"Gibbs sampler, {o.chains} {'chain' if o.chains == 1 else 'chains'} x "
+             f"({o.tune} warm-up + {o.draws} draws)"]
+    if o.components == 2:
+        parts.append("the exact posterior on a grid")
+    elif o.components == 1:
+        parts.append("the exact (conjugate) posterior")
+    return ", ".join(parts)
 
 
 def _warm_up() -> None:

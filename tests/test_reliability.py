@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 FILES = {
     "good.csv": "heads,tosses\n5,10\n9,10\n",
+    "ones.csv": "heads,tosses\n1,2\n0,2\n1,1\n2,2\n",
     "over.csv": "heads,tosses\n5,10\n11,10\n",
     "negative.csv": "heads,tosses\n5,10\n-1,10\n",
     "fraction.csv": "heads,tosses\n5,10\n2.5,10\n",
@@ -120,6 +121,11 @@ CASES = [
     ("bayes", ["--prior", "1,1e300"], "10^-3 <= A, B <= 10^6"),
     ("compare", ["--prior", "1,1e300"], "10^-3 <= A, B <= 10^6"),
     ("em", ["--weights", "learned", "--dirichlet", "1e300"], "--dirichlet"),
+    # issue 13: more coins than the longest set can tell apart (Teicher 1963: n >= 2K - 1)
+    ("em", ["--data", "ones.csv", "--components", "2"], "2K - 1 = 3 tosses"),
+    ("bayes", ["--data", "ones.csv", "--components", "2"], "2K - 1 = 3 tosses"),
+    ("compare", ["--data", "ones.csv", "--components", "2"], "2K - 1 = 3 tosses"),
+    ("compare", ["--components", "6"], "2K - 1 = 11 tosses"),
     # issue 15: an empty --out, an existing --netcdf file
     ("compare", ["--out", ""], "--out: expected a path, got an empty string"),
     ("bayes", ["--netcdf", "existing.nc"], "use --force to replace it"),
@@ -186,6 +192,8 @@ DEGENERATE = [
     ("alltails", "heads,tosses\n0,10\n0,4\n0,7\n", [], "every toss is tails"),
     ("same", "heads,tosses\n6,10\n6,10\n6,10\n6,10\n", [], "identical"),
     ("three", "heads,tosses\n2,10\n8,10\n2,10\n", ["--components", "3"], "distinct"),
+    ("short", "heads,tosses\n1,1\n0,1\n1,1\n2,10\n8,10\n7,9\n1,2\n", [],
+     "4 of the 7 sets have fewer than 2K - 1 = 3 tosses (1, 2)"),
 ]
 
 

@@ -52,6 +52,7 @@ class StudyResult:
     summary: dict                   # for summary.json under studies.NAME
     markdown: str                   # the report's section
     figures: dict = field(default_factory=dict)    # figure name -> PNG path (a scratch folder)
+    seconds: float = 0.0            # its run time (summary.json's timings, not the report's text)
 
 
 def names() -> tuple[str, ...]:
@@ -111,23 +112,26 @@ def run_study(name: str, data, options, args: StudyArgs, folder: Path) -> StudyR
         mod.figure(result, path)
         figures[f"study_{name}"] = str(path)
         result["figure"] = f"figures/{path.name}"
-    result["seconds"] = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
     result["explanation"] = mod.explain(result, options)
     body = mod.text(result, options)
-    md = f"## Study: {mod.TITLE} ({result['seconds']:.1f} s)\n\n{body}"
-    return StudyResult({k: v for k, v in result.items() if not k.startswith("_")}, md, figures)
+    md = f"## Study: {mod.TITLE}\n\n{body}"
+    return StudyResult({k: v for k, v in result.items() if not k.startswith("_")}, md, figures,
+                       seconds)
 
 
-def run_studies(chosen, data, options, args: StudyArgs, log=None):
+def run_studies(chosen, data, options, args: StudyArgs, log=None, say=None):
     """Run the chosen studies; returns ({name: summary}, [StudyResult]). Figures go to a scratch
     folder (``coinmix-studies-*``) that the caller removes once the report is written."""
     log = log or (lambda stage, seconds: None)
+    say = say or (lambda stage, text: None)
     folder = Path(tempfile.mkdtemp(prefix="coinmix-studies-"))
     out, results = {}, []
     try:
         for name in chosen:
+            say("study", f"{name}: {module(name).TITLE}")
             res = run_study(name, data, options, args, folder)
-            log(f"study {name}", res.summary["seconds"])
+            log(f"study {name}", res.seconds)
             out[name] = res.summary
             results.append(res)
     except BaseException:
