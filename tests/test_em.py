@@ -472,3 +472,46 @@ def test_json_never_fails_on_a_non_finite_number(monkeypatch, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["log_likelihood"] is None and out["std_error"]["theta"] == [None, 0.1]
     assert out["non_finite"] == ["log_likelihood: -inf", "std_error.theta[0]: nan"]
+
+
+# ---------------------------------------------------------------- issue 16: mutations no test caught
+
+@pytest.mark.parametrize("accelerate", ["none", "squarem"])
+def test_long_sets_do_not_underflow(accelerate):
+    """Sets of 5,000 tosses: a coin's binomial probability of a set is far below the smallest
+    double (e^-3466 for 5000 heads at theta 0.5), so only a log-space E-step (logsumexp) stays
+    finite; the two coins are found at their known-label values."""
+    h, n = np.array([0, 5000, 3, 4997]), np.full(4, 5000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = em.fit(h, n, weights="learned", accelerate=accelerate)
+        vb = em.vb(h, n, accelerate=accelerate)
+    assert fit.converged and np.isfinite(fit.log_likelihood)
+    np.testing.assert_allclose(fit.theta, [3 / 10000, 9997 / 10000], rtol=1e-6)
+    np.testing.assert_allclose(fit.responsibilities, [[1, 0], [0, 1], [1, 0], [0, 1]], atol=1e-12)
+    vb_mean = vb.theta_alpha / (vb.theta_alpha + vb.theta_beta)
+    assert np.all(np.isfinite(vb_mean)) and np.isfinite(vb.elbo)
+    np.testing.assert_allclose(vb_mean, [3 / 10000, 9997 / 10000], atol=1e-3)
+
+
+@pytest.mark.parametrize("accelerate", ["none", "squarem"])
+def test_iterations_do_not_depend_on_how_often_the_data_repeat(accelerate):
+    """The stop rule is relative: the paper's data and the same sets repeated 10^5 times take the
+    same path (the same responsibilities, the same M-step ratios) and stop at the same iteration.
+    An absolute tolerance would run the repeated data longer (their objective is 10^5 times
+    larger)."""
+    kw = dict(init=[0.6, 0.5], restarts=0, accelerate=accelerate)
+    once = em.fit(PAPER_HEADS, PAPER_TOSSES, **kw)
+    many = em.fit(np.tile(PAPER_HEADS, 10**5), np.tile(PAPER_TOSSES, 10**5), **kw)
+    assert once.converged and many.converged
+    assert once.iterations == many.iterations
+    np.testing.assert_allclose(once.theta, many.theta, atol=1e-9)
+
+
+def test_the_two_weights_of_two_coins_have_one_standard_error():
+    """w_1 = 1 - w_0, so sd(w_1) = sd(w_0): the standard errors must be equal (a variance
+    reported for one of them would not be)."""
+    h = np.array([5, 9, 8, 4, 7, 2, 9, 1, 8, 6])
+    fit = em.fit(h, np.full(10, 10), weights="learned")
+    se = np.asarray(fit.std_error["weights"])
+    assert se[0] > 0.01 and se[0] == pytest.approx(se[1], rel=1e-9)

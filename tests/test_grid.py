@@ -77,3 +77,14 @@ def test_bad_arguments():
         grid_posterior(PAPER_HEADS, PAPER_TOSSES, weights="free")
     with pytest.raises(ValueError, match="prior"):
         grid_posterior(PAPER_HEADS, PAPER_TOSSES, prior=(0, 1))
+
+
+@pytest.mark.parametrize("weights", ["fixed", "learned"])
+def test_joint_is_a_density(weights):
+    """The documented density: joint.sum() * cell_area == 1, and summing it over theta_1 gives
+    theta_0's marginal density (normalised by the sum alone it would be off by 1/cell_area)."""
+    g = grid_posterior(PAPER_HEADS, PAPER_TOSSES, weights=weights, prior=(2, 2))
+    assert abs(g.joint.sum() * g.cell_area - 1) < 1e-12
+    dx1 = g.joint_x1[1] - g.joint_x1[0]
+    np.testing.assert_allclose(g.joint.sum(axis=1) * dx1, g.theta[0].density, rtol=1e-9, atol=1e-12)
+    assert np.all(g.joint[np.subtract.outer(g.joint_x0, g.joint_x1) > 0] == 0)   # theta_0 < theta_1

@@ -123,3 +123,28 @@ def test_panel_specific_claims(reports):
     # one coin: the exact posterior is the conjugate Beta
     s, md, _ = one
     assert s["reference"]["exact"]["method"].startswith("conjugate Beta")
+
+
+@pytest.mark.parametrize("name", PANEL)
+def test_in_short_numbers_are_each_coins_own(reports, name):
+    """Every per-coin number in the report's summary, recomputed here from summary.json for
+    each coin in turn: a number taken from the wrong coin (coin 0's for every coin) fails."""
+    s, md, _ = reports[name]
+    short = md.split("## In short")[1].split("\n## ")[0]
+    fmt = lambda xs, spec=".4f": ", ".join(format(x, spec) for x in xs)    # noqa: E731
+    ml, mp = np.asarray(s["em"]["ml"]["theta"]), np.asarray(s["em"]["map"]["theta"])
+    post = s["bayes"]["posterior"]["theta"]
+    assert f"theta = {fmt(ml)}, the values" in short
+    assert f"theta = {fmt(mp)}. The prior moves" in short
+    assert f"mean {fmt(post['mean'])}, sd {fmt(post['sd'])}" in short
+    assert "; ".join(f"[{lo:.3f}, {hi:.3f}]"
+                     for lo, hi in zip(post["hdi_low"], post["hdi_high"])) in short
+    exact = s["reference"]["exact"]
+    ref = exact["theta"] if exact is not None else post       # the sds the distances are in
+    if exact is not None:
+        assert f"mean {fmt(exact['theta']['mean'])}, sd {fmt(exact['theta']['sd'])}." in short
+    sd, mean = np.asarray(ref["sd"]), np.asarray(ref["mean"])
+    assert f"ML and MAP differ by {fmt(np.abs(ml - mp) / sd, '.2f')} posterior sd" in short
+    assert f"MAP and the posterior mean by {fmt(np.abs(mp - mean) / sd, '.2f')}" in short
+    width = np.asarray(post["hdi_high"]) - np.asarray(post["hdi_low"])
+    assert f"The HDIs are {fmt(width, '.2f')} wide" in short
