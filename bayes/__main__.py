@@ -80,7 +80,12 @@ def main(argv=None) -> int:
                          f"few seconds later (numba's cache in {pytensor.config.base_compiledir})\n")
     result = fit(data.heads, data.tosses, seed=args.seed, **options)
     if args.netcdf:
-        _save(result.tree, Path(args.netcdf))
+        try:
+            _save(result.tree, Path(args.netcdf))
+        except OSError as exc:          # a full disk, a vanished folder: one line, no traceback
+            sys.stderr.write(f"{prog}: error: cannot write --netcdf {args.netcdf} "
+                             f"({exc.strerror or exc}); nothing written\n")
+            return 1
     if args.json:
         out, non_finite = finite_json(result.to_dict())
         out["data"] = {"name": data.name, "sha256": data.sha256, "n_sets": data.n_sets}
@@ -97,10 +102,13 @@ def _save(tree, target):
     import os
     import tempfile
 
+    from .netcdf import to_bytes
+
+    data = to_bytes(tree)
     fd, tmp = tempfile.mkstemp(suffix=".nc", dir=target.parent, prefix=".tmp-")
-    os.close(fd)
     try:
-        tree.to_netcdf(tmp, engine="h5netcdf")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

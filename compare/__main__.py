@@ -14,9 +14,13 @@ import time
 from pathlib import Path
 
 from coindata.cli import (Parser, add_model_args, fail, int_between, load_data, nonempty,
-                          nonneg_int, positive_int, probabilities, unit_interval)
+                          probabilities, unit_interval)
 
+from .studies import MAX_REPLICATES, MAX_SIZES, SIZE_RANGE
 from .studies import names as study_names
+
+#: --bootstrap-lrt: at most this many replicates (about 4 ms each on the paper's data)
+MAX_BOOTSTRAP = 10_000
 
 
 EPILOG = """output folder: the report is built in a temporary folder beside --out and moved into
@@ -38,6 +42,25 @@ def study_list(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(f"unknown study {', '.join(map(repr, bad)) or repr(text)}; "
                                          f"choose from {', '.join(known)}, all")
     return known if "all" in names else names
+
+
+def size_list(text: str) -> tuple[int, ...]:
+    """--sizes: at most MAX_SIZES whole numbers of sets, each within SIZE_RANGE (one set cannot
+    tell two coins apart; 10^6 sets take about 2 s each)."""
+    import argparse
+
+    low, high = SIZE_RANGE
+    try:
+        sizes = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got "
+                                         f"{text!r}") from None
+    if not low <= min(sizes) <= max(sizes) <= high:
+        raise argparse.ArgumentTypeError(f"each size must be a whole number from {low} to "
+                                         f"{high}, got {text!r}")
+    if len(sizes) > MAX_SIZES:
+        raise argparse.ArgumentTypeError(f"at most {MAX_SIZES} sizes, got {len(sizes)}")
+    return sizes
 
 
 def build_parser() -> Parser:
@@ -63,18 +86,23 @@ def build_parser() -> Parser:
     p.add_argument("--force", action="store_true",
                    help="replace --out even if it is not exactly a previous report")
     p.add_argument("--quick", action="store_true", help="fewer draws (for tests)")
-    p.add_argument("--bootstrap-lrt", type=nonneg_int, default=0, metavar="N",
+    p.add_argument("--bootstrap-lrt", type=int_between(0, MAX_BOOTSTRAP), default=0, metavar="N",
                    help="how many coins: also a parametric bootstrap of the likelihood-ratio "
-                        "statistic with N replicates (default: %(default)s, none)")
+                        f"statistic with N replicates, 0 to {MAX_BOOTSTRAP} (each refits the "
+                        "data twice; default: %(default)s, none)")
     p.add_argument("--study", type=study_list, metavar="NAME[,NAME...]",
                    help="also run studies: " + ", ".join(study_names())
                         + " (comma-separated; all = every one)")
     p.add_argument("--truth", type=probabilities, metavar="P1,P2",
                    help="studies: true thetas (default: the data's ML fit)")
-    p.add_argument("--replicates", type=positive_int, default=None, metavar="N",
-                   help="studies: replicate datasets for coverage (default: 200)")
-    p.add_argument("--sizes", metavar="N1,N2,...",
-                   help="studies: numbers of sets for the size study (default: 5,20,100,1000,10000)")
+    p.add_argument("--replicates", type=int_between(1, MAX_REPLICATES), default=None,
+                   metavar="N",
+                   help=f"studies: replicate datasets for coverage, 1 to {MAX_REPLICATES} "
+                        "(default: 200; 40 with --quick)")
+    p.add_argument("--sizes", type=size_list, metavar="N1,N2,...",
+                   help=f"studies: numbers of sets for the size study, at most {MAX_SIZES} "
+                        f"sizes, each from {SIZE_RANGE[0]} to {SIZE_RANGE[1]} "
+                        "(default: 5,20,100,1000,10000)")
     return p
 
 
@@ -86,7 +114,7 @@ def main(argv=None) -> int:
     t_load = time.perf_counter() - t_start
 
     from .options import Options, check
-    from .report import OutputError, check_target
+    from .report import OutputError, check_room, check_target
 
     draws = args.draws or (1000 if args.quick else 2500)
     tune = args.tune if args.tune is not None else (500 if args.quick else 1000)
@@ -111,6 +139,7 @@ def main(argv=None) -> int:
         out.parent.mkdir(parents=True)
     try:
         check_target(out, args.force)
+        check_room(out)
     except OutputError as exc:
         fail(prog, str(exc))
 
@@ -132,20 +161,22 @@ def main(argv=None) -> int:
         from . import report
         from .run import run
 
-        early = {}
+        early, scratch = {}, []
 
         def while_sampling(r):
-            """Draw the figures that need no posterior draws while NUTS runs in its process."""
+            """While NUTS runs in its process: draw the figures that need no posterior draws,
+            then import what writing the report needs (netCDF, Markdown, MathML)."""
             import tempfile
 
             from . import figures
 
-            folder = Path(tempfile.mkdtemp(prefix="coinmix-figures-"))
+            scratch.append(Path(tempfile.mkdtemp(prefix="coinmix-figures-")))
             say("figures", "EM's figures, drawn while NUTS samples")
             t0 = time.perf_counter()
-            for name, file in figures.draw_here(r, folder, figures.early(r)).items():
-                early[name] = folder / file
+            for name, file in figures.draw_here(r, scratch[0], figures.early(r)).items():
+                early[name] = scratch[0] / file
             log("figures", time.perf_counter() - t0)
+            report.warm_up()
 
         r = run(data, options, log=log, bootstrap_lrt=args.bootstrap_lrt, say=say,
                 while_sampling=while_sampling, posterior=posterior)
@@ -178,15 +209,29 @@ def main(argv=None) -> int:
     finally:
         if posterior is not None:
             posterior.kill()
-        _clean_scratch(locals().get("sections", ()), locals().get("early", {}))
+        _clean_scratch(locals().get("sections", ()), locals().get("scratch", ()))
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     log("total", time.perf_counter() - t_start)
     if backup is not None:
         sys.stderr.write(f"backup     {out} was not a report of ours: moved to {backup}\n")
     sys.stderr.write(f"output     {out / 'report.html'}\n")
-    print(out / "report.html")
+    _print_path(out / "report.html")
     return 0
+
+
+def _print_path(path: Path) -> None:
+    """The path on stdout as its exact bytes (a name that is not UTF-8 would make a strict
+    stdout raise UnicodeEncodeError after all the work was done)."""
+    raw = getattr(sys.stdout, "buffer", None)
+    if raw is None:
+        from .markdown import plain
+
+        print(plain(path))
+        return
+    sys.stdout.flush()
+    raw.write(os.fsencode(path) + b"\n")
+    raw.flush()
 
 
 def _content_args(argv) -> list[str]:
@@ -220,12 +265,12 @@ def _catch_sigterm():
     return signal.signal(signal.SIGTERM, _terminate)
 
 
-def _clean_scratch(sections, early):
+def _clean_scratch(sections, folders):
     """Remove the scratch folders of figures drawn ahead (while sampling, or by a study)."""
     import shutil
 
-    paths = [p for sec in sections or () for p in sec.figures.values()] + list(early.values())
-    for folder in {str(Path(p).parent) for p in paths}:
+    paths = [Path(p).parent for sec in sections or () for p in sec.figures.values()]
+    for folder in {str(p) for p in [*paths, *folders]}:
         if Path(folder).name.startswith(("coinmix-studies-", "coinmix-figures-")):
             shutil.rmtree(folder, ignore_errors=True)
 

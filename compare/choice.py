@@ -98,7 +98,7 @@ def _diff_se(a, b, count) -> float:
 
 
 def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
-    """K - 1, K, K + 1 compared (see the module docstring); ``run`` (compare.run.Run) lends its
+    """K - 1, K, K + 1 compared (see the module docstring); ``run`` (compare.results.Run) lends its
     NUTS draws and exact grid for the run's own K."""
     o = options
     pairs = compress(data.heads, data.tosses)

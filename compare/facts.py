@@ -1,6 +1,6 @@
 """The named quantities behind every sentence of the report.
 
-Each function returns plain numbers computed from a run (compare.run.Run); the report's text
+Each function returns plain numbers computed from a run (compare.results.Run); the report's text
 (compare.text) and checks (compare.checks) only phrase them, choosing words by the same numbers,
 so a sentence can be tested by testing the quantity it names. Where a quantity comes from the
 exact posterior (the grid for K = 2, the conjugate Beta for K = 1) it says so ("exact"); where

@@ -344,7 +344,7 @@ class Drawing:
         import os
         import warnings
 
-        from .posterior import child_signals
+        from .processes import child_signals
 
         global _JOB
         self.r, self.folder, self.chosen, self.pool, self.job = r, folder, list(chosen), None, None

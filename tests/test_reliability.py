@@ -5,6 +5,7 @@ data files and a previous report) and demands: exit code 2, exactly one line on 
 names the problem (and file:line where there is one), no traceback, nothing created or changed.
 """
 
+import contextlib
 import json
 import math
 import os
@@ -129,6 +130,21 @@ CASES = [
     # issue 15: an empty --out, an existing --netcdf file
     ("compare", ["--out", ""], "--out: expected a path, got an empty string"),
     ("bayes", ["--netcdf", "existing.nc"], "use --force to replace it"),
+    # issue 15: upper bounds on the study and bootstrap options (with or without --study)
+    ("compare", ["--bootstrap-lrt", "10001"],
+     "--bootstrap-lrt: must be a whole number from 0 to 10000, got 10001"),
+    ("compare", ["--replicates", "10001"],
+     "--replicates: must be a whole number from 1 to 10000, got 10001"),
+    ("compare", ["--study", "coverage", "--replicates", "1000000000000"], "--replicates"),
+    ("compare", ["--sizes", "1,5"], "--sizes: each size must be a whole number from 2 to 1000000"),
+    ("compare", ["--study", "size", "--sizes", "5,1000001"], "from 2 to 1000000, got '5,1000001'"),
+    ("compare", ["--sizes", ",".join(["5"] * 11)], "--sizes: at most 10 sizes, got 11"),
+    ("compare", ["--sizes", "5,,20"], "--sizes: expected whole numbers separated by commas"),
+    # issue 15: an --out that cannot be written, paths that are not UTF-8 (one line, no
+    # UnicodeEncodeError): refused before any work
+    ("compare", ["--out", "/proc/foo"], "--out /proc/foo: cannot write in /proc"),
+    ("compare", ["--out", "no\udcff/rep"], "does not exist"),
+    ("em", ["--data", "nosuch\udcff.csv"], "no such file"),
 ]
 
 
@@ -502,3 +518,277 @@ def test_describe_survives_undefined_diagnostics():
         diagnostics={"r_hat_max": None, "ess_bulk_min": None, "divergences": 0})
     text = describe(SimpleNamespace(name="d", n_sets=5), r)
     assert "min bulk ESS n/a" in text and "max R-hat n/a" in text and "sd n/a" in text
+
+
+# ---------------------------------------------------------------- issue 15: injection, paths,
+# a full disk, two runs at once
+
+def _report_files(out: Path) -> dict:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def _assert_complete_report(out: Path):
+    """out holds one whole report: every file listed in summary.json with its hash, no other."""
+    import hashlib
+
+    s = json.loads((out / "summary.json").read_text())
+    files = _report_files(out)
+    assert sorted(files) == sorted([*s["files"], "summary.json"])
+    for name, digest in s["files"].items():
+        assert hashlib.sha256(files[name]).hexdigest() == digest, name
+    return s
+
+
+def _error_lines(stderr: str) -> list[str]:
+    """The error lines among the stage lines a run prints on stderr."""
+    return [line for line in stderr.splitlines() if line.startswith("python -m compare:")]
+
+
+INJECTIONS = ["![t](https://example.org/t.png)", "[x](https://example.org)", "a|b",
+              "<img src=x onerror=alert(1)>"]
+
+
+@pytest.mark.slow
+def test_user_text_cannot_inject_into_the_report(tmp_path, capfd):
+    """Issue 15, item 4: coin labels and a data file name carrying Markdown images, links, URLs,
+    HTML and a table's "|": the report embeds no file but its own figures (not the secret the
+    label points at), links nowhere, holds no URL even as text in the HTML, shows the labels
+    escaped in report.md (no live image or link there, none that GitHub would autolink), and
+    every table row keeps its header's number of cells. One report for all of them."""
+    import base64
+    import re
+
+    from markdown_it import MarkdownIt
+
+    from compare.__main__ import main
+
+    out = tmp_path / "rep"
+    secret = tmp_path / "secret.png"          # what a label points at, from inside the report
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"COINMIX-SECRET-" * 64)
+    labels = [f"![p](figures/{os.path.relpath(secret, out / 'figures')})", *INJECTIONS]
+    rows = [(5, labels[0]), (9, labels[1]), (8, labels[2]), (4, labels[3]), (7, labels[4]),
+            (6, labels[3])]
+    src = tmp_path / "coins![p](x.png).csv"
+    src.write_text("heads,tosses,coin\n" + "".join(f"{h},10,{c}\n" for h, c in rows))
+    assert main(["--data", str(src), "--quick", "--draws", "300", "--tune", "300",
+                 "--out", str(out)]) == 0
+    assert "Traceback" not in capfd.readouterr().err
+    s = _assert_complete_report(out)
+    figures = {p.read_bytes() for p in (out / "figures").iterdir()}
+    assert len(figures) == len(s["figures"])
+
+    page = (out / "report.html").read_text()
+    assert "http://" not in page and "https://" not in page
+    assert "COINMIX-SECRET" not in page
+    images = re.findall(r"<img\b[^>]*>", page)
+    assert len(images) == len(figures)
+    for tag in images:
+        src_attr = re.search(r'\bsrc="data:image/png;base64,([A-Za-z0-9+/=]+)"', tag)
+        assert src_attr, tag[:100]
+        assert base64.b64decode(src_attr.group(1)) in figures       # one of ours, not the secret
+    assert all(h.startswith("#") for h in re.findall(r"<a\b[^>]*\bhref=\"([^\"]*)\"", page))
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "coins![p](x.png)" in page                                 # the name, as text
+
+    md = (out / "report.md").read_text()
+    assert r"coin \!\[t\](https\://example.org/t.png)" in md
+    assert r"\[x\](https\://example.org)" in md and r"| a\|b |" in md
+    assert r"on coins\!\[p\](x.png)" in md
+    ours = {f"figures/{Path(f).name}" for f in s["figures"].values()}
+    for tok in MarkdownIt("commonmark").enable("table").parse(md):
+        for child in tok.children or ():
+            if child.type == "image":
+                assert child.attrGet("src") in ours, child.attrGet("src")
+            assert child.type != "link_open", child.attrGet("href")
+    prose = re.sub(r"(?ms)^```.*?^```$", "", md)         # code blocks show the command as typed
+    assert not re.search(r"(?<!\\)://|(?<!\\)www\.", prose)   # GitHub would autolink these
+    table = []
+    for line in md.splitlines() + [""]:
+        if line.startswith("|"):
+            table.append(len(re.findall(r"(?<!\\)\|", line)))
+        elif table:
+            assert len(set(table)) == 1, table
+            table = []
+
+
+def _compare_env(**extra) -> dict:
+    return dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg", **extra)
+
+
+QUICK = ["--quick", "--draws", "300", "--tune", "300"]
+
+
+@pytest.mark.slow
+def test_paths_that_are_not_utf8(tmp_path):
+    """Issue 15, item 13: a byte that is not UTF-8 in the --data and the --out path (and their
+    folder) used to fail when writing report.md after the whole run. It works: the report is
+    written where asked, its text shows the byte as \\xNN, and the path on stdout is the exact
+    bytes, even where stdout refuses what is not UTF-8."""
+    folder = os.fsencode(tmp_path) + b"/d\xff"
+    os.mkdir(folder)
+    data, out = folder + b"/coins\xfe.csv", folder + b"/rep\xff"
+    with open(data, "w") as f:
+        f.write("heads,tosses\n5,10\n9,10\n8,10\n4,10\n7,10\n")
+    proc = subprocess.run([sys.executable, "-m", "compare", *QUICK, "--data", data, "--out", out],
+                          cwd=tmp_path, env=_compare_env(PYTHONIOENCODING="utf-8:strict"),
+                          capture_output=True, timeout=300)
+    err = proc.stderr.decode()
+    assert proc.returncode == 0 and "Traceback" not in err, err[-2000:]
+    assert proc.stdout == out + b"/report.html\n"
+    rep = Path(os.fsdecode(out))
+    s = _assert_complete_report(rep)
+    assert s["data"]["name"] == "coins\\xfe"
+    assert "coins\\xfe" in (rep / "report.html").read_bytes().decode("utf-8")
+    (rep / "report.md").read_bytes().decode("utf-8")
+    assert sorted(os.listdir(folder)) == [b"coins\xfe.csv", b"rep\xff"]
+
+
+@contextlib.contextmanager
+def _tmpfs(path: Path, options: str):
+    """A tmpfs mounted at ``path`` for the block; skips the test where mounting is not allowed
+    (not root, or a container without CAP_SYS_ADMIN, as in some CI)."""
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root and mount(8)")
+    path.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        for _ in range(40):       # a worker that is just ending may hold it for a moment
+            if subprocess.run(["umount", str(path)], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.25)
+        else:
+            subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def test_full_or_read_only_disk_is_refused_up_front(tmp_path):
+    """Issue 15, items 9 and 13: a disk too small for any report (1 MB), with or without a
+    previous report on it, and a read-only one: exit 2 and one line before any work (PyMC is
+    never imported), nothing created or changed."""
+    with _tmpfs(tmp_path / "disk", "size=1m") as disk, \
+            _tmpfs(tmp_path / "ro", "ro,size=64k") as ro:
+        before = _fake_previous_report(disk / "old")
+        for out, words in ((disk / "new", "not enough free space"),
+                           (disk / "old", "not enough free space"),
+                           (ro / "rep", "Read-only file system")):
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "compare", "--quick", "--out", str(out)],
+                                  cwd=tmp_path, env=_compare_env(), capture_output=True,
+                                  text=True, timeout=120)
+            lines = proc.stderr.splitlines()
+            assert proc.returncode == 2 and len(lines) == 1, proc.stderr[-1000:]
+            assert lines[0].startswith(f"python -m compare: error: --out {out}") and words in lines[0]
+            assert time.perf_counter() - t0 < 20
+        assert _report_files(disk / "old") == before
+        assert sorted(p.name for p in disk.iterdir()) == ["old"]
+        assert list(ro.iterdir()) == []
+
+
+_NETCDF_ON = """
+import sys
+from pathlib import Path
+import numpy as np, xarray as xr
+from compare.report import _write_netcdf
+draws = xr.Dataset({"theta": (("chain", "draw"), np.zeros((4, 50000)))})
+try:
+    _write_netcdf(xr.DataTree.from_dict({"posterior": draws}), Path(sys.argv[1]))
+except OSError as exc:
+    print("OSError", exc.errno)
+"""
+
+
+def test_posterior_nc_on_a_full_disk_is_an_oserror(tmp_path):
+    """Issue 15, item 9: HDF5 writing posterior.nc onto a full disk raised, then crashed the
+    process with a segmentation fault while h5py freed its objects (exit -11, h5py tracebacks).
+    The file is now built in memory and written as plain bytes: an OSError, nothing else."""
+    import errno
+
+    with _tmpfs(tmp_path / "disk", "size=64k") as disk:
+        proc = subprocess.run([sys.executable, "-c", _NETCDF_ON, str(disk / "posterior.nc")],
+                              cwd=tmp_path, env=_compare_env(), capture_output=True, text=True,
+                              timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]                 # not -11 (SIGSEGV)
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    assert proc.stdout == f"OSError {errno.ENOSPC}\n"
+
+
+def test_bayes_netcdf_on_a_full_disk_is_one_line(tmp_path):
+    """python -m bayes --netcdf shares the in-memory writer (bayes.netcdf): on a full disk it
+    says so in one line (exit 1) and leaves no file, not even a temporary one."""
+    with _tmpfs(tmp_path / "disk", "size=64k") as disk:
+        proc = subprocess.run([sys.executable, "-m", "bayes", "--sampler", "gibbs",
+                               "--draws", "2000", "--netcdf", str(disk / "x.nc")],
+                              cwd=tmp_path, env=_compare_env(), capture_output=True, text=True,
+                              timeout=120)
+        left = list(disk.iterdir())
+    lines = proc.stderr.splitlines()
+    assert proc.returncode == 1 and len(lines) == 1, proc.stderr[-2000:]
+    assert "cannot write --netcdf" in lines[0] and "No space left" in lines[0]
+    assert left == []
+
+
+# The disk fills up after the checks (another program writes to it): the checks of free space
+# are switched off so that the writing itself meets the full disk.
+_FILLED_LATER = """
+import os, sys
+import compare.report as report
+report.check_room = report._check_space = lambda *args: None
+from compare.__main__ import main
+code = main(sys.argv[1:])
+sys.stdout.flush(); sys.stderr.flush()
+os._exit(code)
+"""
+
+
+@pytest.mark.slow
+def test_disk_full_while_writing_keeps_the_previous_report(tmp_path):
+    """Issue 15, item 9: posterior.nc, the figures or the text meet a full disk (HDF5 used to
+    crash with a segmentation fault there): exit 1, one error line, no traceback, the previous
+    report byte for byte, no temporary folder left, no worker left behind."""
+    with _tmpfs(tmp_path / "disk", "size=1m") as disk:
+        before = _fake_previous_report(disk / "r")
+        proc = subprocess.run([sys.executable, "-c", _FILLED_LATER, *QUICK,
+                               "--out", str(disk / "r")], cwd=tmp_path, env=_compare_env(),
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 1, proc.stderr[-2000:]            # not -11 (SIGSEGV)
+        assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        assert _error_lines(proc.stderr) == [
+            ("python -m compare: error: cannot write the report (No space left on device); "
+             f"{disk / 'r'} left as it was")]
+        assert _report_files(disk / "r") == before
+        assert sorted(p.name for p in disk.iterdir()) == ["r"]
+        time.sleep(0.5)
+        assert _processes_mentioning(str(disk)) == []
+
+
+@pytest.mark.slow
+def test_two_runs_on_the_same_folder(tmp_path):
+    """Issue 15, item 14: two runs started together on one --out holding a previous report
+    (no --force): each ends with 0 or one clean error line, and the folder then holds one whole
+    report, with no temporary, .old-* or backup folder beside it."""
+    out = tmp_path / "SAME"
+    _fake_previous_report(out)
+    procs = [subprocess.Popen([sys.executable, "-m", "compare", *QUICK, "--out", str(out)],
+                              cwd=tmp_path, env=_compare_env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        results = [(p, *p.communicate(timeout=300)) for p in procs]
+    finally:
+        for p in procs:
+            p.kill()
+    assert any(p.returncode == 0 for p, _, _ in results)
+    for p, stdout, stderr in results:
+        assert "Traceback" not in stderr, stderr[-2000:]
+        if p.returncode == 0:
+            assert stdout == f"{out / 'report.html'}\n" and not _error_lines(stderr)
+        else:
+            assert p.returncode in (1, 2) and len(_error_lines(stderr)) == 1, stderr[-2000:]
+    s = _assert_complete_report(out)
+    assert s["generator"]["name"] == "coinmix compare" and "report.html" in s["files"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["SAME"]

@@ -32,6 +32,11 @@ STUDIES = {name: f"compare.studies.{name}" for name in
            ("prior", "size", "coverage", "labels", "components")}
 DEFAULT_SIZES = (5, 20, 100, 1000, 10000)
 DEFAULT_REPLICATES = 200
+#: the command line's limits (compare/__main__.py): a coverage replicate costs about 0.2 s of a
+#: core; a size of 10^6 sets about 2 s; one set cannot tell two coins apart
+MAX_REPLICATES = 10_000
+MAX_SIZES = 10
+SIZE_RANGE = (2, 10**6)
 
 
 @dataclass(frozen=True)
@@ -85,18 +90,15 @@ def parse_study_args(args, data, options) -> StudyArgs:
         if min(truth) <= 0.01 or max(truth) >= 0.99 or truth[1] - truth[0] < 0.02:
             raise ValueError(f"the data's ML fit {list(np.round(truth, 4))} is too close to 0, 1 "
                              "or itself to serve as a truth; give --truth P1,P2")
-    sizes = DEFAULT_SIZES
-    if args.sizes is not None:
-        try:
-            sizes = tuple(int(s) for s in args.sizes.split(","))
-        except ValueError:
-            raise ValueError(f"--sizes: expected whole numbers separated by commas, got "
-                             f"{args.sizes!r}") from None
-        if not sizes or min(sizes) < 1 or max(sizes) > 10**6:
-            raise ValueError(f"--sizes must lie between 1 and 1000000, got {args.sizes!r}")
+    sizes = DEFAULT_SIZES if args.sizes is None else tuple(args.sizes)
+    low, high = SIZE_RANGE
+    if not sizes or len(sizes) > MAX_SIZES or not low <= min(sizes) <= max(sizes) <= high:
+        raise ValueError(f"--sizes: at most {MAX_SIZES} sizes, each from {low} to {high}, got "
+                         f"{','.join(map(str, sizes))}")
     replicates = args.replicates or (40 if options.quick else DEFAULT_REPLICATES)
-    if replicates > 10000:
-        raise ValueError(f"--replicates must be at most 10000, got {replicates}")
+    if not 1 <= replicates <= MAX_REPLICATES:
+        raise ValueError(f"--replicates must be a whole number from 1 to {MAX_REPLICATES}, got "
+                         f"{replicates}")
     tosses = int(np.median(data.tosses))
     return StudyArgs(truth, weights, max(tosses, 2), replicates, sizes)
 
