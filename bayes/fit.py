@@ -20,9 +20,12 @@ import numpy as np
 
 from .options import check_options, sampler_init
 
-#: draws x sets above which the pointwise log-likelihood and predictive groups are thinned
+#: values (chains x draws x sets) the pointwise log-likelihood and predictive groups may hold:
+#: beyond it, draws are thinned, as long as every chain keeps _POINTWISE_MIN_DRAWS of them
 _POINTWISE_BUDGET = 1_000_000
-_POINTWISE_MAX_SETS = 100_000
+#: fewer draws per chain would make PSIS-LOO's Pareto k and the predictive intervals unreliable,
+#: so with more sets than the budget allows the groups are left out (about 1,000 sets at 4 chains)
+_POINTWISE_MIN_DRAWS = 250
 
 
 @dataclass(frozen=True)
@@ -194,11 +197,11 @@ def _finish(tree, pairs, sampler, settings, mode, learned, k, hdi_prob, seed):
     prob = assignment_probability(pairs, theta, w)
 
     # pointwise groups (PSIS-LOO, predictive checks), thinned so that draws x sets stays
-    # within budget; beyond _POINTWISE_MAX_SETS sets they are left out (a note says so)
+    # within budget, and left out where too few draws would remain (a note says so)
     n_sets = pairs.inverse.size
     chains, draws = theta.shape[:2]
-    if n_sets <= _POINTWISE_MAX_SETS:
-        keep = max(1, min(draws, _POINTWISE_BUDGET // max(1, chains * n_sets)))
+    keep = min(draws, _POINTWISE_BUDGET // max(1, chains * n_sets))
+    if keep >= min(draws, _POINTWISE_MIN_DRAWS):
         step = int(np.ceil(draws / keep))
         sel = slice(None, None, step)
         coords = {"chain": np.arange(chains), "draw": np.arange(draws)[sel],
@@ -216,7 +219,10 @@ def _finish(tree, pairs, sampler, settings, mode, learned, k, hdi_prob, seed):
             tree["posterior_predictive"].attrs["thinned_every"] = int(step)
     else:
         tree["posterior"].attrs["pointwise_groups"] = (
-            f"left out: {n_sets} sets exceed {_POINTWISE_MAX_SETS} (per-set draws would not fit)")
+            f"left out: {chains} chains x {n_sets} sets would keep only {keep} draws per chain "
+            f"within {_POINTWISE_BUDGET:.0e} values (PSIS-LOO needs at least "
+            f"{_POINTWISE_MIN_DRAWS}); bayes.posterior.pointwise_log_likelihood(pairs, theta, "
+            "weights, per_pair=True) computes them per distinct pair from the draws")
     return {"sampler": sampler, "settings": settings, "tree": tree, "posterior": summary,
             "find_map": mode, "assignment_probability": prob, "diagnostics": diag,
             "warnings": tuple(diag["warnings"])}

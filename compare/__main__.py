@@ -24,10 +24,10 @@ MAX_BOOTSTRAP = 10_000
 
 
 EPILOG = """output folder: the report is built in a temporary folder beside --out and moved into
-place only when complete. An existing --out is replaced only if it holds exactly a previous
-report of ours (every file in it listed in its summary.json), so a plain re-run refreshes the
-committed example; any other existing folder, or a report where a file was added, is left
-untouched unless --force is given. Nothing outside --out is ever removed."""
+place only when complete; Ctrl-C or SIGTERM leaves the previous report as it was. An existing
+--out is replaced without asking only if it holds exactly a previous report of ours (every file
+listed in its summary.json with a matching sha256, nothing added). Anything else is refused;
+with --force it is moved aside to OUT.backup-TIME (the path is printed), never deleted."""
 
 
 def study_list(text: str) -> tuple[str, ...]:

@@ -201,6 +201,10 @@ def assignment(r) -> dict:
             "sharpness_posterior": float(np.mean(post.max(axis=1)))}
 
 
+#: posterior draws behind each set's predictive interval (one replicate per draw)
+PREDICTIVE_DRAWS = 4000
+
+
 @cached
 def predictive(r, seed: int = 0) -> dict:
     """Posterior predictive checks: each set against its central interval of replicated heads
@@ -211,21 +215,25 @@ def predictive(r, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
     h, n = d.heads.astype(float), d.tosses.astype(float)
     out = {"prob": prob}
-    tree = r.nuts.tree
-    if "posterior_predictive" in tree.children:
-        rep = np.asarray(tree["posterior_predictive"]["heads"].values, float)
-        rep = rep.reshape(-1, rep.shape[-1])
-        lo, hi = np.quantile(rep, [0.5 - prob / 2, 0.5 + prob / 2], axis=0)
-        inside = (h >= lo) & (h <= hi)
-        # head counts (of the n + 1 possible) that would fall outside each set's interval
-        outside = (lo + (n - hi)).clip(min=0)
-        share = 1 - outside / (n + 1)
-        out.update(inside=int(inside.sum()), sets=int(h.size), covers_min=float(share.min()),
-                   covers_median=float(np.median(share)),
-                   low_power=bool(share.min() >= 0.7 or np.all(outside <= 2)))
-    # dispersion of proportions: the statistic that over-dispersion (more than one coin) moves
     th = r.nuts.theta_draws.reshape(-1, o.components)
     w = r.nuts.weight_draws.reshape(-1, o.components)
+    # each set against the central interval of heads replicated for its number of tosses (the
+    # interval depends on the set only through that number): one replicate per posterior draw,
+    # up to PREDICTIVE_DRAWS of them, for every distinct number of tosses
+    sizes, where = np.unique(d.tosses, return_inverse=True)
+    use = rng.choice(th.shape[0], size=min(th.shape[0], PREDICTIVE_DRAWS), replace=False)
+    coin = _draw_coins(rng, w[use], sizes.size)                      # (draws, sizes)
+    rep = rng.binomial(sizes[None, :], np.take_along_axis(th[use], coin, axis=1))
+    lo, hi = np.quantile(rep, [0.5 - prob / 2, 0.5 + prob / 2], axis=0)
+    lo, hi = lo[where], hi[where]
+    inside = (h >= lo) & (h <= hi)
+    # head counts (of the n + 1 possible) that would fall outside each set's interval
+    outside = (lo + (n - hi)).clip(min=0)
+    share = 1 - outside / (n + 1)
+    out.update(inside=int(inside.sum()), sets=int(h.size), covers_min=float(share.min()),
+               covers_median=float(np.median(share)), interval_draws=int(use.size),
+               low_power=bool(share.min() >= 0.7 or np.all(outside <= 2)))
+    # dispersion of proportions: the statistic that over-dispersion (more than one coin) moves
     pick = rng.choice(th.shape[0], size=min(th.shape[0], max(40, int(4e6 // h.size))),
                       replace=False)
     a, b = o.prior

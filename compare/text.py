@@ -657,15 +657,12 @@ def predictive_check(r) -> str:
     prob = p["prob"]
     out = ["**Posterior predictive checks.** Data replicated from the posterior draws, compared "
            "with the data."]
-    if "inside" in p:
-        out.append(f"Per set: {p['inside']} of {p['sets']} sets fall inside their {prob:.0%} "
-                   "interval of replicated heads.")
-        if p["low_power"]:
-            out.append(f"That says little: the intervals are so wide (each covers at least "
-                       f"{p['covers_min']:.0%} of the possible head counts) that only an extreme "
-                       "set could fall outside, so this check has almost no power.")
-    else:
-        out.append("(Per-set intervals are not kept beyond 100,000 sets.)")
+    out.append(f"Per set: {p['inside']} of {p['sets']} sets fall inside their {prob:.0%} "
+               "interval of replicated heads.")
+    if p["low_power"]:
+        out.append(f"That says little: the intervals are so wide (each covers at least "
+                   f"{p['covers_min']:.0%} of the possible head counts) that only an extreme "
+                   "set could fall outside, so this check has almost no power.")
     if p["p_value"] is not None:
         verdict1 = ("one coin cannot produce a spread this large: the data are over-dispersed "
                     "for a single binomial" if p["p_value_one_coin"] < 0.05 else

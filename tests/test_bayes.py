@@ -112,6 +112,24 @@ def test_tree_has_pointwise_groups_and_saves(tmp_path, nuts_fixed):
     back.close()
 
 
+@pytest.mark.parametrize("n_sets,kept,step", [(800, True, 4), (2000, False, None)])
+def test_pointwise_groups_are_thinned_or_left_out(n_sets, kept, step):
+    """Within 10^6 values, every chain keeps at least 250 draws, or the groups are left out
+    with a note (PSIS-LOO's Pareto k and the intervals would not be reliable from fewer)."""
+    import bayes
+
+    rng = np.random.default_rng(4)
+    n = np.full(n_sets, 10)
+    h = rng.binomial(n, np.where(rng.random(n_sets) < 0.5, 0.3, 0.7))
+    tree = bayes.fit(h, n, draws=1000, tune=300, seed=2, progress=False).tree
+    assert ("log_likelihood" in tree.children) is kept
+    if kept:
+        assert tree["log_likelihood"].attrs["thinned_every"] == step
+        assert tree["log_likelihood"]["sets"].shape == (4, 1000 // step, n_sets)
+    else:
+        assert "PSIS-LOO needs at least 250" in tree["posterior"].attrs["pointwise_groups"]
+
+
 def test_bad_options_fail_before_pymc():
     with pytest.raises(ValueError, match="prior"):
         bayes.fit([1, 2], [3, 3], prior=(0, 1))
