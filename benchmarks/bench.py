@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench.py            # everything (~3 min, most of it the cold compile)
     .venv/bin/python benchmarks/bench.py --no-cold  # skip the cold-compile measurement
 
-Each figure is the best of a few repeats (wall time), except compile and end-to-end times,
-which are single runs in fresh processes. Not a test: timings depend on the machine and load.
+Each figure is the best of a few repeats (wall time), except the compile (one run in a fresh
+process) and ``python -m compare`` end to end (the median of --runs warm runs, and one cold run
+with empty PyTensor and numba caches). Not a test: timings depend on the machine and its load.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import bayes  # noqa: E402
 import em  # noqa: E402
+from coindata import load  # noqa: E402
 
 
 def best(fn, repeats=3):
@@ -62,6 +64,21 @@ def subprocess_seconds(code, env=None):
     return time.perf_counter() - t0, out.stdout.strip()
 
 
+def end_to_end(out, extra=(), env=None):
+    """One ``python -m compare`` run: its wall time and the (stage, seconds) lines of stderr (a
+    stage can appear twice, as figures does: the sum is kept)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "compare", "--out", out, *extra], cwd=ROOT,
+                          env=env, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    found = {}
+    for line in proc.stderr.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "s":
+            found[parts[0]] = found.get(parts[0], 0.0) + float(parts[1])
+    return wall, list(found.items())
+
+
 COMPILE = ("import time; t=time.perf_counter(); from bayes.pairs import compress; "
            "from bayes.model import compiled_mixture; "
            "compiled_mixture(compress([5,9,8,4,7],[10]*5), 2, False); "
@@ -71,6 +88,7 @@ COMPILE = ("import time; t=time.perf_counter(); from bayes.pairs import compress
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-cold", action="store_true")
+    ap.add_argument("--runs", type=int, default=5, help="warm end-to-end runs (median)")
     args = ap.parse_args()
     rows = []
 
@@ -89,6 +107,26 @@ def main():
                     best(lambda: naive_em(h, n, k), 1))
     h, n = data(10**6, 2)
     row("VB, K = 2, 10^6 sets", best(lambda: em.vb(h, n, restarts=0)))
+    row("EM (ML), K = 2, 10^6 sets, defaults (SQUAREM, 20 restarts, standard errors)",
+        best(lambda: em.fit(h, n)))
+
+    sax = load("builtin:saxony")
+    for k in (2, 3):
+        fit = em.fit(sax.heads, sax.tosses, components=k, weights="learned", restarts=20)
+        row(f"EM (ML), Saxony (6,115 families), K = {k}, learned weights, 20 restarts",
+            best(lambda: em.fit(sax.heads, sax.tosses, components=k, weights="learned",
+                                restarts=20)),
+            f"log-likelihood {fit.log_likelihood:.6f}")
+    kw = dict(components=2, weights="learned", init=[0.45, 0.65], restarts=0, max_iter=100000)
+    t0 = time.perf_counter()
+    plain = em.fit(sax.heads, sax.tosses, accelerate="none", **kw)
+    t_plain = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fast = em.fit(sax.heads, sax.tosses, accelerate="squarem", **kw)
+    t_fast = time.perf_counter() - t0
+    row("Saxony K = 2 from one start: plain EM vs SQUAREM",
+        f"{t_plain:.3f} s vs {t_fast:.3f} s",
+        f"{plain.iterations} vs {fast.iterations} iterations")
 
     paper = (np.array([5, 9, 8, 4, 7]), np.full(5, 10))
     hb, nb = data(10**5, 2)
@@ -120,11 +158,27 @@ def main():
                        NUMBA_CACHE_DIR=f"{cold}/nb")
             seconds, out = subprocess_seconds(COMPILE, env)
         row("compile in a new process, cold (empty caches)", float(out), f"(process {seconds:.1f} s)")
+
+    # the whole command, as a user runs it: median of several warm runs, with the stage lines
+    # it prints on stderr; then one cold run (empty PyTensor and numba caches)
+    walls, stages = [], {}
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "compare", "--out", f"{tmp}/rep"], cwd=ROOT,
-                       check=True, capture_output=True)
-        row("python -m compare, defaults, end to end (warm)", time.perf_counter() - t0)
+        for i in range(args.runs):
+            wall, lines = end_to_end(f"{tmp}/rep", ["--force"] if i else [])
+            walls.append(wall)
+            for stage, seconds in lines:
+                stages.setdefault(stage, []).append(seconds)
+        row(f"python -m compare, defaults, end to end, warm (median of {args.runs})",
+            float(np.median(walls)), f"min {min(walls):.2f} s, max {max(walls):.2f} s")
+        row("  its stages (median; compile and sample run beside em, reference and figures)",
+            "; ".join(f"{k} {np.median(v):.2f} s" for k, v in stages.items() if k != "total"))
+        if not args.no_cold:
+            with tempfile.TemporaryDirectory() as cold:
+                env = dict(os.environ, PYTENSOR_FLAGS=f"base_compiledir={cold}/pt",
+                           NUMBA_CACHE_DIR=f"{cold}/nb")
+                wall, lines = end_to_end(f"{tmp}/rep", ["--force"], env)
+            row("python -m compare, defaults, end to end, cold (empty caches)", wall,
+                "; ".join(f"{k} {v:.1f} s" for k, v in lines if k in ("compile", "sample")))
 
     print("| what | time | note |\n| --- | --- | --- |")
     for what, t, note in rows:
