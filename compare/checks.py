@@ -135,6 +135,9 @@ def gibbs_vs_nuts(r):
            f"{_fmt(z, 1)} combined MCSE.")
     why += " They agree within Monte Carlo error." if ok else \
         " They disagree beyond Monte Carlo error: one of the two has not mixed."
+    if r.gibbs.warnings:
+        why += (" Gibbs' own diagnostics fail (see the top of the report): its MCSE is large, "
+                "so agreement within it says little.")
     return _software("Gibbs = NUTS", {"gibbs_mean": g["mean"], "nuts_mean": n["mean"],
                                       "combined_mcse": se.tolist(), "z": z.tolist()},
                      float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)")

@@ -233,7 +233,8 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         init = r.options.em_init or tuple(r.plain["ml"].history[0].theta)
         first = worked.first_iteration(r.data.heads, r.data.tosses, init)
         iters = worked.iterations(r.plain["ml"], init)
-        three = (worked.first_step_three_ways(r.data.heads, r.data.tosses, init, r.options.prior)
+        three = (worked.first_step_three_ways(r.data.heads, r.data.tosses, init, r.options.prior,
+                                              set_index=first["example_set"])
                  if len(init) == 2 else None)
         _write_netcdf(r.nuts.tree, tmp / "posterior.nc")
         md = text.report_markdown(r, agreement, rows, first, iters, three, figs, study_sections)

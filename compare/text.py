@@ -110,13 +110,48 @@ def header(r) -> str:
                        "the data do not tell them apart.")
         for x in warns:
             out.append(f"> - {escape(x)}")
+        if gibbs_mixing_note(r):
+            out.append(f"> - {gibbs_mixing_note(r)}")
         out.append("")
     if not r.nuts.warnings:
         ess = "n/a" if diag["ess_bulk_min"] is None else f"{diag['ess_bulk_min']:.0f}"
-        out.append(f"Sampler health: {diag['chains']} chains × {diag['draws']} draws, max R-hat "
+        out.append(f"NUTS sampler health: {diag['chains']} chains × {diag['draws']} draws, max R-hat "
                    f"{f4(diag['r_hat_max'])}, min bulk ESS {ess}, "
                    f"{diag['divergences']} divergences: nothing to warn about.\n")
     return "\n".join(out)
+
+
+def _moves(a: float, b: float, whose: str) -> str:
+    """"moves from EM's 0.449 to 0.452", with as many decimals (3 to 6) as it takes to show the
+    move, or "stays at EM's 0.0640 (to 6 decimals)"."""
+    for d in range(3, 7):
+        if f"{a:.{d}f}" != f"{b:.{d}f}":
+            return f"moves from {whose} {a:.{d}f} to {b:.{d}f}"
+    return f"stays at {whose} {a:.6f} (to 6 decimals)"
+
+
+def _took(count: int, converged: bool, unit: str = "iteration") -> str:
+    """"took 79 iterations to converge", or "had not converged after 1000 iterations"."""
+    if converged:
+        return f"took {plural(count, unit)} to converge"
+    return f"had not converged after {plural(count, unit)}"
+
+
+def gibbs_mixing_note(r) -> str | None:
+    """Why the Gibbs sampler mixes badly where NUTS does not (None when it mixes well)."""
+    g = r.gibbs
+    if g is None or not g.warnings or r.nuts.warnings:
+        return None
+    sp = facts.speed(r)["ml"]
+    return (f"Why the Gibbs sampler struggles here and NUTS does not: Gibbs alternates drawing "
+            f"every set's coin given the thetas and the thetas given the coins, and when the "
+            f"sets leave much doubt about which coin made them, each round moves the thetas only "
+            f"a little (min bulk ESS {g.diagnostics['ess_bulk_min']:.0f} of "
+            f"{g.diagnostics['chains'] * g.diagnostics['draws']} draws). It is the same missing "
+            f"information that makes plain EM crawl (it "
+            f"{_took(sp['plain_iterations'], sp['plain_converged'])} here). NUTS sums the coins "
+            "out and moves through the thetas directly. The Gibbs numbers below are shown, not "
+            "trusted; far longer chains (--draws) would make them agree.")
 
 
 def choice_sentence(r) -> str:
@@ -282,13 +317,15 @@ def worked_example(r, first, iters, figs) -> str:
             tot += [f"**{first['total_heads'][j]:.2f}**", f"**{first['total_tails'][j]:.2f}**"]
         rows.append(tot)
         out.append(table(hdr, rows))
-    h0, t0 = first["heads"][0], first["tails"][0]
-    p0 = first["probability"][0]
+    ex = first["example"]
+    h0, t0 = first["heads"][ex], first["tails"][ex]
+    p0 = first["probability"][ex]
     paper = is_paper(r)
     credited_h = p0[0] * h0
     out.append(
-        (f"Set 1 ({h0} heads, {t0} tails)" if first["rows"] == "sets" else
-         f"Each of the {first['count'][0]} sets with {h0} heads and {t0} tails")
+        (f"Set {ex + 1} ({plural(h0, 'head')}, {plural(t0, 'tail')})" if first["rows"] == "sets"
+         else f"Each of the {first['count'][ex]} sets with {plural(h0, 'head')} and "
+              f"{plural(t0, 'tail')}")
         + f": P({coins[0]}) = {p0[0]:.3f}" + (" (the paper rounds it to 0.45)" if paper else "")
         + f", so coin {coins[0]} is credited {p0[0]:.3f} × {h0} = {credited_h:.2f} heads"
         + (" (the paper: 2.2)" if paper else "") + f" and {p0[0] * t0:.2f} tails. After one "
@@ -407,9 +444,10 @@ def ladder_section(r, rows, three, figs) -> str:
         f"{vec([get('EM (ML)', i)['mean'] for i in range(k)])} to "
         f"{vec([get('EM (MAP)', i)['mean'] for i in range(k)])}; ML ignores the prior altogether. "
         "Both are single points; their sds are only the curvature at the peak (Wald/Laplace). "
-        f"From the same start, plain EM took {sp['plain_iterations']} iterations to converge "
-        f"(one E-step each), SQUAREM {sp['squarem_cycles']} cycles ({sp['squarem_e_steps']} "
-        "E-steps): it extrapolates along two EM steps and never lets the log-likelihood fall.")
+        f"From the same start, plain EM {_took(sp['plain_iterations'], sp['plain_converged'])} "
+        f"(one E-step each), SQUAREM {_took(sp['squarem_cycles'], sp['squarem_converged'], 'cycle')}"
+        f" ({sp['squarem_e_steps']} E-steps): it extrapolates along two EM steps and never lets "
+        "the log-likelihood fall.")
     vbw = facts.vb_width(r)
     vb_r = [get("variational Bayes", i) for i in range(k)]
     narrower = np.asarray(vbw["narrower"])
@@ -432,8 +470,10 @@ def ladder_section(r, rows, three, figs) -> str:
         "- **Gibbs.** Replace both averages by draws: each sweep gives every set wholly to one "
         f"coin, then draws each theta from its Beta. Means {vec([x['mean'] for x in g])} vs NUTS "
         f"{vec([x['mean'] for x in nu])}: {vec(z, lambda v: f'{v:.1f}')} combined Monte Carlo "
-        "errors apart, " + ("i.e. the same posterior." if max(z) <= 4 else
-                            "more than Monte Carlo error explains."))
+        "errors apart, " + ("more than Monte Carlo error explains." if max(z) > 4 else
+                            "but Gibbs has not mixed (top of the report), so its Monte Carlo "
+                            "errors are large and this agreement says little." if r.gibbs.warnings
+                            else "i.e. the same posterior."))
     if r.exact is not None:
         lines.append("- **NUTS and the exact posterior.** Summing the coins out leaves a smooth "
                      "posterior in theta alone; NUTS samples it, "
@@ -457,8 +497,8 @@ def ladder_section(r, rows, three, figs) -> str:
         c = three["coins"]
         h = three["heads"]
         e, vb = three["em"], three["vb"]
-        out.append(f"### The first step, three ways (set {three['set']}: {h} heads, "
-                   f"{three['tails']} tails)\n")
+        out.append(f"### The first step, three ways (set {three['set']}: {plural(h, 'head')}, "
+                   f"{plural(three['tails'], 'tail')})\n")
         out.append(table(
             ["method", f"weight for coin {c[0]}", f"heads credited to {c[0]}",
              f"heads credited to {c[1]}"],
@@ -478,8 +518,8 @@ def ladder_section(r, rows, three, figs) -> str:
             + f" (strength a + b + the tosses per coin, {r.data.tosses.sum()} / {len(c)}). Its "
             "weights use exp(h E[log theta] + t E[log(1 - theta)]) in place of theta^h "
             "(1 - theta)^t; by Jensen's inequality E[log theta] < log E[theta], by an amount set "
-            f"by each Beta factor, so the weight for coin {c[0]} moves from EM's "
-            f"{e['probability'][0]:.3f} to {vb['probability'][0]:.3f}.\n")
+            f"by each Beta factor, so the weight for coin {c[0]} "
+            + _moves(e["probability"][0], vb["probability"][0], "EM's") + ".\n")
     return "\n".join(out)
 
 
@@ -548,12 +588,17 @@ def posterior_section(r, figs) -> str:
                        f"{m['skewness']:+.2f}), and a mean sits on the side of the longer tail")
             else:
                 why = ": the curve is lopsided around its peak"
+        res = m["resolution"]
+        where = (f"the mean lies {abs(gap):.{d}f} {'below' if gap < 0 else 'above'} the "
+                 f"peak{why}" if abs(gap) >= res else
+                 f"the mean and the peak agree to the peak's resolution ({res:.1g})")
+        joint = (f"{abs(g['joint']):.{d}f} {'below' if g['joint'] > 0 else 'above'} this coin's "
+                 "own peak" if abs(g["joint"]) >= res else
+                 f"within {res:.1g} of this coin's own peak")
         out.append(f"- theta_{i} ({src}): mean {m['mean']:.4f}, median {m['median']:.4f}, peak of "
-                   f"its own curve {m['peak']:.{d}f}, skewness {m['skewness']:+.2f}; the mean lies "
-                   f"{abs(gap):.{d}f} {'below' if gap < 0 else 'above'} the peak{why}."
+                   f"its own curve {m['peak']:.{d}f}, skewness {m['skewness']:+.2f}; {where}."
                    + (f" MAP ({g['map']:.4f}) is the peak of the joint posterior of all thetas, "
-                      f"{abs(g['joint']):.{d}f} {'below' if g['joint'] > 0 else 'above'} this "
-                      "coin's own peak." if k > 1 else ""))
+                      f"{joint}." if k > 1 else ""))
     if k > 1:
         study = "labels" in r.studies_run
         out.append(f"- Ordering: every draw has theta_0 < theta_1{' < ...' if k > 2 else ''} by "

@@ -37,7 +37,13 @@ def first_iteration(heads, tosses, init, per_set_limit: int = 10_000) -> dict:
         h, t, count = pairs.heads, pairs.tails, pairs.count
     eh, et = p * h[:, None], p * t[:, None]
     sets_k = np.asarray(p_pairs).T @ pairs.count.astype(float)
-    return {"coins": coin_names(th.size), "init": th.tolist(), "rows": "sets" if by_set
+    # the set the text walks through: the first with both heads and tails (set 1 in the paper),
+    # so that crediting its heads and its tails both show something
+    mixed = np.flatnonzero((heads > 0) & (heads < tosses))
+    example_set = int(mixed[0]) if mixed.size else 0
+    return {"coins": coin_names(th.size), "init": th.tolist(), "example_set": example_set,
+            "example": example_set if by_set else int(pairs.inverse[example_set]),
+            "rows": "sets" if by_set
             else "distinct pairs", "total_sets": sets_k.tolist(),
             "new_weights": (sets_k / sets_k.sum()).tolist(),
             "heads": np.asarray(h).astype(int).tolist(), "tails": np.asarray(t).astype(int).tolist(),

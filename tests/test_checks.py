@@ -76,10 +76,13 @@ def test_gibbs_against_nuts(z, agree):
     """Two samplers: means within 4 combined MCSE (the MCSEs added in quadrature)."""
     g_mcse, n_mcse = 0.003, 0.004                 # combined: 0.005
     r = NS(gibbs=NS(posterior={"theta": posterior([0.50 + z * 0.005, 0.75], [0.1, 0.1],
-                                                  [g_mcse, g_mcse])}),
+                                                  [g_mcse, g_mcse])}, warnings=()),
            nuts=NS(posterior={"theta": posterior([0.50, 0.75], [0.1, 0.1], [n_mcse, n_mcse])}))
     c = checks.gibbs_vs_nuts(r)
     assert c["agree"] is agree and c["difference"] == pytest.approx(z)
+    assert "says little" not in c["explanation"]
+    r.gibbs.warnings = ("bulk ESS below 400",)         # Gibbs has not mixed: said, not hidden
+    assert "says little" in checks.gibbs_vs_nuts(r)["explanation"]
 
 
 @pytest.mark.parametrize("warnings,agree", [([], True), (["R-hat above 1.01"], False)])
