@@ -389,8 +389,9 @@ def worked_example(r, first, iters, figs) -> str:
         out.append(embed("em_path", figs["em_path"], cap))
     if "objective" in figs:
         out.append(embed("objective", figs["objective"],
-                         "The objective per iteration never decreases; on the right, its distance "
-                         "to the final value on a log scale (a straight line: EM's linear rate)."))
+                         "Plain EM's objective per iteration never decreases (above); below, its "
+                         "distance to the maximum on a log scale: a straight line is EM's linear "
+                         "rate, a steep one fast convergence, a shallow one a crawl."))
     return "\n".join(out)
 
 
