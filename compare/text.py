@@ -121,6 +121,28 @@ def header(r) -> str:
     return "\n".join(out)
 
 
+def _e_step_arithmetic(r, first, ex, coins) -> str:
+    """The E-step for one set, with its numbers, as the textbook writes it: the chance that each
+    coin produces the set's tosses in their order (the number of orders is the same for every
+    coin and cancels), then coin A's share of the total: "the chance that coin A tosses ... is
+    0.6^5 × 0.4^5 = 0.0007962624, ...; with equal weights, P(A) = a / (a + b)". Empty where the
+    chances underflow or there are more than three coins."""
+    h, t = first["heads"][ex], first["tails"][ex]
+    init = first["init"]
+    like = [th ** h * (1 - th) ** t for th in init]
+    if min(like) < 1e-300 or len(coins) > 3:
+        return ""
+    fmt = lambda v: f"{v:.10f}".rstrip("0") if v >= 1e-4 else f"{v:.4e}"    # noqa: E731
+    seq = r.data.sequences[first["example_set"]] if (r.data.sequences is not None
+                                                       and first["rows"] == "sets") else None
+    what = f"the sequence {seq}" if seq else "these heads and tails in a given order"
+    chances = [f"{th:g}^{h} × {1 - th:g}^{t} = {fmt(v)}" for th, v in zip(init, like)]
+    others = ", ".join(f"coin {c}'s {x}" for c, x in zip(coins[1:], chances[1:]))
+    return (f"the chance that coin {coins[0]} tosses {what} is {chances[0]}, {others}; with "
+            f"equal weights, P({coins[0]}) = {fmt(like[0])} / ("
+            + " + ".join(fmt(v) for v in like) + ") = ")
+
+
 def _moves(a: float, b: float, whose: str) -> str:
     """"moves from EM's 0.449 to 0.452", with as many decimals (3 to 6) as it takes to show the
     move, or "stays at EM's 0.0640 (to 6 decimals)"."""
@@ -326,7 +348,8 @@ def worked_example(r, first, iters, figs) -> str:
         (f"Set {ex + 1} ({plural(h0, 'head')}, {plural(t0, 'tail')})" if first["rows"] == "sets"
          else f"Each of the {first['count'][ex]} sets with {plural(h0, 'head')} and "
               f"{plural(t0, 'tail')}")
-        + f": P({coins[0]}) = {p0[0]:.3f}" + (" (the paper rounds it to 0.45)" if paper else "")
+        + f": {_e_step_arithmetic(r, first, ex, coins) or f'P({coins[0]}) = '}{p0[0]:.3f}"
+        + (" (the paper rounds it to 0.45)" if paper else "")
         + f", so coin {coins[0]} is credited {p0[0]:.3f} × {h0} = {credited_h:.2f} heads"
         + (" (the paper: 2.2)" if paper else "") + f" and {p0[0] * t0:.2f} tails. After one "
         "iteration: " + ", ".join(

@@ -120,6 +120,10 @@ def test_panel_specific_claims(reports):
     s, md, _ = paper
     assert "almost no power" in md and "the paper's 0.71 and 0.58" in md
     assert "0.449 × 5 = 2.25" in md
+    # the E-step's arithmetic as the textbook does it (0.6^5 0.4^5 against 0.5^10)
+    assert ("the sequence HTTTHHTHTH is 0.6^5 × 0.4^5 = 0.0007962624, coin B's 0.5^5 × 0.5^5 = "
+            "0.0009765625" in md)
+    assert "P(A) = 0.0007962624 / (0.0007962624 + 0.0009765625) = 0.449" in md
     # one coin: the exact posterior is the conjugate Beta
     s, md, _ = one
     assert s["reference"]["exact"]["method"].startswith("conjugate Beta")
