@@ -6,6 +6,7 @@ processes then share the two cores from the start.
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -46,6 +47,8 @@ def posterior(data, o, log=None, say=None):
     t0 = time.perf_counter()
     r = Run(data=data, options=o)
     run_stage(r, "posterior")
+    if sys.stderr.isatty():             # nutpie's progress table leaves the cursor on its line
+        sys.stderr.write("\n")
     init = None if o.em_init is None else np.sort(o.em_init)
     start = init if init is not None else sampler_init(pairs, o.components)
     ones = np.ones(o.components)

@@ -35,6 +35,15 @@ def test_every_promised_file_and_key(quick_report):
     assert {p.stem for p in (out / "figures").glob("*.png")} == FIGURES
     for stage in ("load", "em", "compile", "sample", "reference", "figures", "report"):
         assert any(line.startswith(stage) for line in proc.stderr.splitlines()), stage
+    # stderr is not a terminal here: nothing but stage lines, announced before they start
+    # ("sample     NUTS, 4 chains ...") and timed when done ("sample       0.31 s")
+    import re
+
+    assert "\x1b[" not in proc.stderr and "\r" not in proc.stderr        # no progress bars
+    stage_line = re.compile(r"^[a-z]+ {1,}(\S.*)$")
+    assert all(stage_line.match(line) for line in proc.stderr.splitlines()), proc.stderr
+    announced = [line.split()[0] for line in proc.stderr.splitlines() if not line.endswith(" s")]
+    assert {"reference", "sample", "figures"} <= set(announced)
     assert proc.stdout.strip().endswith("report.html")
 
     s = json.loads((out / "summary.json").read_text())
@@ -170,3 +179,33 @@ def test_a_new_rung_is_one_registry_entry(tmp_path):
         assert row["interval"] == "Wald x 2"
     md = (tmp_path / "toy" / "report.md").read_text()
     assert md.count("| EM (ML), doubled sd |") == 3      # the method table and one row per theta
+
+
+def test_sampling_progress_on_a_terminal(tmp_path):
+    """On a terminal (a pseudo-terminal here) nutpie's own progress table shows while NUTS
+    samples, and the stage lines still start on lines of their own."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, MPLBACKEND="Agg")
+    proc = subprocess.Popen([sys.executable, "-m", "compare", "--quick", "--out",
+                             str(tmp_path / "r")], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:                 # the terminal's other end closed: the run is over
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=600) == 0
+    err = b"".join(chunks).decode("utf-8", "replace")
+    assert "Draws" in err and "Divergences" in err                 # nutpie's progress table
+    lines = err.replace("\r\n", "\n").split("\n")
+    assert any(line.startswith("sample ") and line.endswith(" s") for line in lines)
+    assert any(line.startswith("report ") for line in lines)
+
