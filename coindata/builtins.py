@@ -24,6 +24,7 @@ class Builtin:
     sequences: tuple[str, ...] | None = None
     source: str = ""
     tables: dict | None = None      # {tosses n: (units with 0, 1, ..., n successes)}
+    meaning: str = ""               # what a set, a toss and a head are, when not coins
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """heads and tosses, one entry per set (tables expanded), int64."""
@@ -40,9 +41,10 @@ def _from_sequences(description: str, sequences: tuple[str, ...], labels, source
                    tuple(len(s) for s in sequences), labels, sequences, source)
 
 
-def _from_tables(description: str, tables: dict[int, tuple[int, ...]], source: str) -> Builtin:
+def _from_tables(description: str, tables: dict[int, tuple[int, ...]], source: str,
+                 meaning: str = "") -> Builtin:
     assert all(len(freq) == n + 1 for n, freq in tables.items())
-    return Builtin(description, source=source, tables=tables)
+    return Builtin(description, source=source, tables=tables, meaning=meaning)
 
 
 # Geissler's Saxony families, 1876-1885: number of boys among the children of families of each
@@ -103,23 +105,27 @@ BUILTINS: dict[str, Builtin] = {
         "Geissler's Saxony families: the number of boys in each of 6,115 families with 12 "
         "children (Saxony, 1876-1885). One 'coin' per family would be a binomial; the data are "
         "over-dispersed, the textbook case for a mixture of two.",
-        {12: _GEISSLER[12]}, _GEISSLER_SOURCE),
+        {12: _GEISSLER[12]}, _GEISSLER_SOURCE,
+        "a set is a family of 12 children, a toss a child, heads a boy"),
     "geissler": _from_tables(
         "Geissler's data for every family size: the number of boys in 991,958 Saxon families "
         "with 1 to 12 children (sets of unequal length).",
-        _GEISSLER, _GEISSLER_SOURCE),
+        _GEISSLER, _GEISSLER_SOURCE,
+        "a set is a family (1 to 12 children), a toss a child, heads a boy"),
     "weldon-dice": _from_tables(
         "Weldon's dice: 26,306 throws of 12 dice, counting the dice that show a 5 or a 6 "
         "(a fair die: probability 1/3). Weldon sent the counts to Galton in 1894.",
         {12: (185, 1149, 3265, 5475, 6114, 5194, 3067, 1331, 403, 105, 14, 4, 0)},
         "K. Pearson (1900), Philosophical Magazine 50:157-175; R package vcd, data set "
         "WeldonDice (which pools 10 or more into one class: 18 = 14 + 4 + 0); the 13 classes "
-        "as in S. M. Stigler (2016), The Seven Pillars of Statistical Wisdom, p. 184."),
+        "as in S. M. Stigler (2016), The Seven Pillars of Statistical Wisdom, p. 184.",
+        "a set is a throw of 12 dice, a toss a die, heads a die showing 5 or 6"),
     "women-queue": _from_tables(
         "Women in 100 queues of 10 people at a London Underground station.",
         {10: (1, 3, 4, 23, 25, 19, 18, 5, 1, 1, 0)},
         "R. A. Jinkinson & M. Slater (1981), The Statistician 30:239-248; R package vcd, data set "
-        "WomenQueue."),
+        "WomenQueue.",
+        "a set is a queue of 10 people, a toss a person, heads a woman"),
 }
 
 

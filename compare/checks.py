@@ -7,7 +7,9 @@ explanation}.
   right (EM-MAP vs PyMC's optimiser, EM-ML vs the flat-prior mode, each sampler vs the exact
   posterior, Gibbs vs NUTS, the sampler's diagnostics). ``agree`` is the verdict, ``status``
   "pass", "borderline" (above 80% of the tolerance) or "fail". Monte Carlo tolerances are
-  4 x MCSE: a correct sampler fails one in about 16,000 such comparisons.
+  4 x MCSE: a correct sampler fails one in about 16,000 such comparisons. A comparison that rests
+  on a sampler whose own diagnostics fail (R-hat, ESS) is "not assessable" (``agree`` None): its
+  MCSE comes from too few effective draws to hold anything to.
 - ``kind: "finding"``: two different quantities compared to learn something (MAP vs mean, the
   Wald interval vs the HDI, VB's width, responsibilities vs posterior probabilities, point
   estimates inside the HDI, the known labels). These are not pass/fail facts: ``agree`` and
@@ -32,7 +34,29 @@ def _fmt(values, digits=4):
     return ", ".join(f"{v:.{digits}f}" for v in values)
 
 
-def _software(name, quantities, difference, tolerance, agree, explanation):
+def _signed(x: float, digits: int = 4) -> str:
+    """+0.0123; a value that rounds to zero in ``digits`` decimals in two significant digits
+    (+3.2e-06), and never "-0.00"."""
+    if x == 0:
+        return f"{0:.{digits}f}"
+    return f"{x:+.{digits}f}" if abs(x) >= 0.5 * 10 ** -digits else f"{x:+.1e}"
+
+
+def _sds(values) -> str:
+    """Distances in sds: two decimals, "< 0.01" below that."""
+    return ", ".join("< 0.01" if abs(v) < 0.005 else f"{v:.2f}" for v in values)
+
+
+def _software(name, quantities, difference, tolerance, agree, explanation, unmixed=()):
+    """A software check; ``unmixed``: the samplers it rests on whose diagnostics fail."""
+    if unmixed:
+        explanation += (f" Not assessable: {' and '.join(unmixed)} did not mix (its R-hat or "
+                        "ESS fails, see the top of the report), so its Monte Carlo error is "
+                        "itself unreliable and agreement within it proves nothing.")
+        return {"check": name, "kind": "software", "quantities": quantities,
+                "difference": None if difference is None else float(difference),
+                "tolerance": None if tolerance is None else float(tolerance),
+                "agree": None, "status": "not assessable", "explanation": explanation}
     status = "fail" if not agree else facts.check_status(difference, tolerance)
     if status == "borderline":
         explanation += (f" Borderline: the difference is {difference / tolerance:.0%} of the "
@@ -113,15 +137,17 @@ def mean_vs_exact(r, res, label):
     why = (f"{label} posterior means {_fmt(mean)} vs exact {_fmt(ref)} ({r.exact['method']}): "
            f"off by {_fmt(z, 1)} Monte Carlo standard errors (MCSE {_fmt(mcse)}); "
            f"sd ratio {_fmt(sd_ratio, 3)}.")
-    why += (" Within Monte Carlo error: the sampler explores the right posterior." if ok else
-            " Outside Monte Carlo error: the chains have not explored the posterior correctly "
-            "(see the diagnostics) or are too short.")
+    if not res.warnings:
+        why += (" Within Monte Carlo error: the sampler explores the right posterior." if ok else
+                " Outside Monte Carlo error: the chains have not explored the posterior correctly "
+                "(see the diagnostics) or are too short.")
     # the statistic held to the tolerance: the mean's distance in MCSE (the sd ratio is checked
     # against 10% as well, and reported)
     return _software(f"{label} posterior mean = exact posterior mean",
                      {"mean": mean.tolist(), "exact_mean": ref.tolist(), "mcse": mcse.tolist(),
                       "z": z.tolist(), "sd_ratio": sd_ratio.tolist()},
-                     float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)")
+                     float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)",
+                     unmixed=(label,) if res.warnings else ())
 
 
 def gibbs_vs_nuts(r):
@@ -133,14 +159,14 @@ def gibbs_vs_nuts(r):
     why = (f"Two samplers of the same posterior, one drawing the hidden coins (Gibbs), one with "
            f"them summed out (NUTS): means {_fmt(g['mean'])} vs {_fmt(n['mean'])}, apart by "
            f"{_fmt(z, 1)} combined MCSE.")
-    why += " They agree within Monte Carlo error." if ok else \
-        " They disagree beyond Monte Carlo error: one of the two has not mixed."
-    if r.gibbs.warnings:
-        why += (" Gibbs' own diagnostics fail (see the top of the report): its MCSE is large, "
-                "so agreement within it says little.")
+    unmixed = tuple(name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.nuts)) if res.warnings)
+    if not unmixed:
+        why += " They agree within Monte Carlo error." if ok else \
+            " They disagree beyond Monte Carlo error: one of the two has not mixed."
     return _software("Gibbs = NUTS", {"gibbs_mean": g["mean"], "nuts_mean": n["mean"],
                                       "combined_mcse": se.tolist(), "z": z.tolist()},
-                     float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)")
+                     float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)",
+                     unmixed=unmixed)
 
 
 def diagnostics(r):
@@ -214,14 +240,20 @@ def wald_vs_hdi(r, marg):
         why += facts.laplace_verdict(lap) + " "
         c = lap["correlation"]
         if c is not None:
-            why += (f"Its correlation between the coins is {c['laplace']:+.2f} "
-                    f"({c['laplace_cut']:+.2f} after the cut) where the {src} posterior's is "
+            why += (f"Its correlation between the coins is {_signed(c['laplace'], 2)} "
+                    f"({_signed(c['laplace_cut'], 2)} after the cut) where the {src} posterior's is "
                     f"{c['posterior']:+.2f}. ")
     if np.any(lo < 0) or np.any(hi > 1):
         why += f"The Wald interval even leaves [0, 1] ({_fmt(lo, 3)} to {_fmt(hi, 3)}). "
-    why += ("They meet as the data grow (Bernstein-von Mises"
-            + ("; see the size study)." if "size" in r.studies_run else ").")
-            + " (difference: the largest |log ratio| of the widths.)")
+    if r.choice and r.choice["verdict"]["fewer_than_asked"]:
+        why += ("With more data they meet only if the coins really differ (Bernstein-von Mises "
+                "needs a model whose parameters the data can tell apart): where one coin fits, "
+                "as here, the posterior runs into the diagonal theta_0 = theta_1 and stays "
+                "non-Gaussian. ")
+    else:
+        why += ("They meet as the data grow (Bernstein-von Mises"
+                + ("; see the size study). " if "size" in r.studies_run else "). "))
+    why += "(difference: the largest |log ratio| of the widths.)"
     return _finding("EM Wald interval vs posterior HDI (width ratio)",
                     {"wald_width": wald.tolist(), "hdi_width": hdi.tolist(),
                      "ratio": ratio.tolist(), "laplace": lap},
@@ -250,10 +282,12 @@ def map_vs_mean(r, marg):
     rows = facts.map_vs_mean(r, marg)
     parts = []
     for i, m in enumerate(rows):
+        split = (f" = {_signed(m['shape'])} (mean vs marginal peak) {_signed(m['joint'])} "
+                 "(marginal peak vs joint peak)" if len(rows) > 1 else
+                 " (one coin: its marginal is the whole posterior, whose peak is the MAP)")
         parts.append(f"coin {i}: MAP {m['map']:.4f}, peak of its own marginal "
                      f"{m['peak']:.{marg[i]['peak_digits']}f}, mean {m['mean']:.4f}; mean - MAP = "
-                     f"{m['gap']:+.4f} ({m['gap_sd']:+.2f} sd) = {m['shape']:+.4f} (mean vs "
-                     f"marginal peak) {m['joint']:+.4f} (marginal peak vs joint peak)")
+                     f"{_signed(m['gap'])} ({_signed(m['gap_sd'], 2)} sd){split}")
     big = [f"coin {i}'s {term}" for i, m in enumerate(rows)
            for term, small in (("whole gap", m["gap_small"]),
                                ("mean-vs-peak term", m["shape_small"]),
@@ -292,7 +326,7 @@ def approximation_vs_reference(r, rung, marg):
     c1 = _finding(f"{name} mean vs {src} posterior mean",
                   {f"{rung.key}_mean": m.tolist(), f"{src.lower()}_mean": ref_m.tolist()},
                   float(np.max(dmean / ref_sd)),
-                  f"{name} means {_fmt(m)} vs {src} {_fmt(ref_m)}: off by {_fmt(dmean / ref_sd, 2)} "
+                  f"{name} means {_fmt(m)} vs {src} {_fmt(ref_m)}: off by {_sds(dmean / ref_sd)} "
                   "posterior sd. " + rung.text.get(
                       "located" if np.all(dmean <= facts.SMALL_SD * ref_sd) else "misplaced", ""))
     if np.all(np.abs(short) < 0.01):

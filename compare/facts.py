@@ -290,10 +290,14 @@ def closeness(r, marg=None) -> dict:
     sd = np.array([m["sd"] for m in marg])
     mean = np.array([m["mean"] for m in marg])
     ml, mp = np.asarray(r.ml.theta), np.asarray(r.map.theta)
-    return {"ml_map_sd": (np.abs(ml - mp) / sd).tolist(),
-            "map_mean_sd": (np.abs(mp - mean) / sd).tolist(),
-            "close": bool(np.all(np.abs(mp - mean) <= SMALL_SD * sd)
-                          and np.all(np.abs(ml - mp) <= SMALL_SD * sd)),
+    gaps = {"ML and MAP": np.abs(ml - mp) / sd, "MAP and the posterior mean": np.abs(mp - mean) / sd}
+    every = [(pair, i, float(g[i])) for pair, g in gaps.items() for i in range(sd.size)]
+    largest = max(every, key=lambda e: e[2])
+    return {"ml_map_sd": gaps["ML and MAP"].tolist(),
+            "map_mean_sd": gaps["MAP and the posterior mean"].tolist(),
+            "close": bool(largest[2] <= SMALL_SD),
+            # every gap above a quarter sd, and the largest: (pair, coin, gap in sds)
+            "over": [e for e in every if e[2] > SMALL_SD], "largest": largest,
             "source": marg[0]["source"]}
 
 

@@ -26,6 +26,23 @@ def _save(fig, path):
     save(fig, path)
 
 
+def _window(values, pad: float = 0.6, widest: float = 0.6) -> tuple[float, float]:
+    """The x-range that shows ``values`` (the points, intervals and bulk of a posterior), padded
+    by ``pad`` times their span: on a narrow posterior (thousands of sets) the whole (0, 1) would
+    show a spike. The whole (0, 1) whenever the padded range would cover more than ``widest``."""
+    v = np.asarray([x for x in np.ravel(values) if np.isfinite(x)], float)
+    lo, hi = float(v.min()), float(v.max())
+    margin = max(pad * (hi - lo), 0.005)
+    lo, hi = max(0.0, lo - margin), min(1.0, hi + margin)
+    return (0.0, 1.0) if hi - lo > widest else (lo, hi)
+
+
+def _coin_window(r, i) -> tuple[float, float]:
+    """Where coin i's posterior and point estimates lie (central 99.8% of its draws)."""
+    draws = r.nuts.theta_draws.reshape(-1, r.options.components)[:, i]
+    return _window([*np.quantile(draws, [0.001, 0.999]), r.ml.theta[i], r.map.theta[i]])
+
+
 def _em_pairs(r):
     """The data as em sees them (distinct pairs with counts): a million sets cost what their few
     distinct pairs cost."""
@@ -33,14 +50,27 @@ def _em_pairs(r):
 
 
 def em_path(r, path):
-    x = np.linspace(0.005, 0.995, 160)
+    paths = [np.array([s.theta for s in r.plain[key].history]) for key in ("ml", "map")]
+    seen = np.concatenate([*paths, [r.ml.theta[::-1]]])      # the paths and ML's mirror image
+    (x_lo, x_hi), (y_lo, y_hi) = _window(seen[:, 0], pad=0.3), _window(seen[:, 1], pad=0.3)
+    zoom = (x_lo, x_hi, y_lo, y_hi) != (0.0, 1.0, 0.0, 1.0)
+    if zoom:                                     # one square window, so the diagonal stays 45°
+        lo, hi = min(x_lo, y_lo), max(x_hi, y_hi)
+        x = np.linspace(max(lo, 0.001), min(hi, 0.999), 160)
+    else:
+        x = np.linspace(0.005, 0.995, 160)
     grid = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1)          # (x0, x1, 2)
     ll = em.model.log_likelihood(_em_pairs(r), grid, np.asarray(r.ml.weights))
     fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.92))
     top = ll.max()
-    levels = np.sort(top - np.array([0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 40]))
+    # contours from a quarter nat below the maximum down to where the path starts (geometric
+    # steps: thousands of sets put the start hundreds of nats down)
+    depth = max(40.0, 0.9 * float(top - np.min(ll[np.isfinite(ll)])))
+    drops = np.array([0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 40]) if depth <= 40 else \
+        np.geomspace(0.25, depth, 11)
+    levels = np.sort(top - drops)
     cs = ax.contour(x, x, ll.T, levels=levels, colors="0.45", linewidths=0.8)
-    ax.clabel(cs, fmt=lambda v: f"{v - top:.1f}", fontsize=9)
+    ax.clabel(cs, fmt=lambda v: f"{v - top:.3g}", fontsize=9)
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
     for fit, key, label in ((r.plain["ml"], "ml", "EM, maximum likelihood"),
                             (r.plain["map"], "map", "EM, MAP")):
@@ -53,7 +83,8 @@ def em_path(r, path):
             label="mirror image of ML (coins swapped)")
     if r.known is not None and len(r.known["theta"]) == 2:
         ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label="labels known (ML)")
-    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
+    ax.set(xlim=(x[0], x[-1]) if zoom else (0, 1), ylim=(x[0], x[-1]) if zoom else (0, 1),
+           aspect="equal",
            xlabel=r"$\theta_0$ (the coin with fewer heads)",
            ylabel=r"$\theta_1$ (the coin with more heads)",
            title="EM climbs the log-likelihood\n(contours: log-likelihood minus its maximum)")
@@ -120,7 +151,7 @@ def marginals(r, path):
         ax.axvline(r.map.theta[i], color=COLORS["map"], lw=1.5, ls="--", label="EM-MAP")
         ax.axvline(post["mean"][i], color=COLORS["mean"], lw=1.5, ls=":", label="posterior mean")
         ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", title=rf"Posterior of $\theta_{i}$",
-               xlim=(0, 1))
+               xlim=_coin_window(r, i))
         ax.legend(loc="upper left")
     _save(fig, path)
 
@@ -146,8 +177,11 @@ def joint(r, path):
             label="posterior mean")
     if r.known is not None and len(r.known["theta"]) == 2:
         ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label="labels known (ML)")
-    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", xlabel=r"$\theta_0$", ylabel=r"$\theta_1$",
+    xw, yw = _coin_window(r, 0), _coin_window(r, 1)
+    ax.set(xlim=xw, ylim=yw, xlabel=r"$\theta_0$", ylabel=r"$\theta_1$",
            title=r"Joint posterior of $(\theta_0, \theta_1)$, ordered: $\theta_0 < \theta_1$")
+    if (xw, yw) == ((0.0, 1.0), (0.0, 1.0)):
+        ax.set_aspect("equal")
     ax.legend(loc="lower right")
     _save(fig, path)
 
@@ -169,7 +203,7 @@ def assignment(r, path):
                        hatch=hatch, edgecolor="white", lw=0.5,
                        label=f"coin {j}" if side < 0 else None)
                 bottom += probs[:, j]
-        step = 1 if n <= 12 else 5
+        step = 1 if n <= 8 else 2 if n <= 20 else 5
         ax.set_xticks(idx[::step], [f"{i + 1}\n{h}/{t}" for i, (h, t) in
                                     enumerate(zip(r.data.heads, r.data.tosses))][::step])
         ax.set(xlabel="set (heads/tosses): EM-MAP left, posterior right (hatched)",
@@ -227,6 +261,7 @@ def ladder(r, path):
     est = r.estimates()
     fig, axes = panels(k)
     for i, ax in enumerate(axes):
+        window = _coin_window(r, i)
         points = []
         for rung in RUNGS:
             if rung.key not in est:
@@ -235,7 +270,7 @@ def ladder(r, path):
             style = dict(color=rung.style.get("color", "k"), lw=rung.style.get("lw", 1.3),
                          ls=rung.style.get("ls", "-"), alpha=rung.style.get("alpha", 1.0))
             if e.draws is not None:
-                xs, ds = _density(e.draws)
+                xs, ds = _density(e.draws, *window)
                 ax.plot(xs, ds, label=rung.short, **style)
             elif e.density is not None:
                 ax.plot(*e.density, label=rung.short, **style)
@@ -251,7 +286,7 @@ def ladder(r, path):
                             label=f"{rung.short} ± {e.interval.split(' ')[0]}")
             else:
                 ax.plot(e.centre, y, "o", color=color, label=rung.short)
-        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", xlim=(0, 1),
+        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", xlim=window,
                title=rf"Every rung, $\theta_{i}$")
         ax.legend(loc="upper left")
     _save(fig, path)
@@ -260,38 +295,50 @@ def ladder(r, path):
 def bound(r, path, coin=1, iterations=(0, 1, 2)):
     """The log-likelihood in theta_coin with the other theta held at its current value, and EM's
     lower bound sum_i sum_k r_ik log(p(x_i, k | theta) / r_ik), which touches it at the current
-    value; the bound's maximum is the M-step's new theta_coin."""
+    value; the bound's maximum is the M-step's new theta_coin. Each panel shows the stretch of
+    theta_coin from the current value to the M-step and the likelihood's peak (on thousands of
+    sets the whole (0, 1) would show a spike)."""
     pairs = _em_pairs(r)
     cnt = pairs.count.astype(float)
-    x = np.linspace(0.01, 0.99, 400)
-    fig, axes = panels(len(iterations), sharex=True)
+    climb = r.plain["ml"].history
+    fig, axes = panels(len(iterations))
     other = 1 - coin
     for ax, it in zip(axes, iterations):
-        climb = r.plain["ml"].history
         step = climb[min(it, len(climb) - 1)]
         th, w = np.array(step.theta, float), np.asarray(step.weights, float)
-        tt = np.broadcast_to(th, (x.size, 2)).copy()
-        tt[:, coin] = x
-        lj = em.model.log_joint(pairs, tt, w)                      # (x, pairs, 2)
-        ll = em.model.log_likelihood(pairs, tt, w)
         cur_ll, resp = em.model.e_step(pairs, th, w)               # responsibilities now
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ent = -np.sum(cnt[:, None] * np.where(resp > 0, resp * np.log(resp), 0.0))
-        lb = np.sum(resp[None] * lj, axis=2) @ cnt + ent
         new = em.model.m_step(pairs, resp, th, w, em.model.Prior.flat(2, False))[0][coin]
+
+        def curves(x):
+            tt = np.broadcast_to(th, (x.size, 2)).copy()
+            tt[:, coin] = x
+            lj = em.model.log_joint(pairs, tt, w)                  # (x, pairs, 2)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ent = -np.sum(cnt[:, None] * np.where(resp > 0, resp * np.log(resp), 0.0))
+            return em.model.log_likelihood(pairs, tt, w), np.sum(resp[None] * lj, axis=2) @ cnt + ent
+
+        # show where the log-likelihood lies within the panel's height of its peak (12 nats,
+        # or more where the current value lies further down)
+        cur = cur_ll @ cnt
+        coarse = np.linspace(0.001, 0.999, 999)
+        ll_coarse = curves(coarse)[0]
+        depth = max(12.0, 1.3 * (ll_coarse.max() - cur))
+        inside = coarse[ll_coarse >= ll_coarse.max() - depth]
+        lo, hi = _window([inside.min(), inside.max(), th[coin], new], pad=0.1, widest=1.0)
+        x = np.linspace(max(lo, 0.001), min(hi, 0.999), 400)
+        ll, lb = curves(x)
         ax.plot(x, ll, color="k", lw=1.6, label=r"log-likelihood $\ell(\theta)$")
         ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label="EM lower bound")
-        cur = cur_ll @ cnt
         ax.plot(th[coin], cur, "o", color="k", ms=6, label="current value (they touch)")
         lb_new = np.interp(new, x, lb)
         ax.annotate("", xy=(new, lb_new), xytext=(th[coin], cur),
                     arrowprops=dict(arrowstyle="->", color=COLORS["map"], lw=1.4))
         ax.plot(new, lb_new, "^", color=COLORS["map"], ms=8, label="M-step: bound's maximum")
         ymax = ll.max()
-        ax.set(ylim=(ymax - 12, ymax + 1.5), xlabel=rf"$\theta_{coin}$",
+        low = min(ymax - 12, cur - 0.15 * (ymax - cur))      # the current value always shows
+        ax.set(xlim=(x[0], x[-1]), ylim=(low, ymax + 0.12 * (ymax - low)),
+               xlabel=rf"$\theta_{coin}$", ylabel="log-likelihood",
                title=rf"iteration {it}: $\theta_{other}$ held at {th[other]:.3f}")
-    for ax in axes:
-        ax.set_ylabel("log-likelihood")
     axes[0].legend(loc="lower center", fontsize=9)
     _save(fig, path)
 
@@ -316,9 +363,15 @@ SLOWEST_FIRST = ("ladder", "bound", "em_path", "objective", "marginals", "prior_
 WITHOUT_DRAWS = ("em_path", "objective", "bound")
 
 
+#: figures that say nothing with one coin (EM is done in one step; every set is the coin's)
+TWO_OR_MORE_ONLY = ("objective", "assignment")
+
+
 def names(r) -> list[str]:
     """Every figure that applies to this run, in report order."""
-    return [n for n in PLAN if r.options.components == 2 or n not in TWO_COINS_ONLY]
+    k = r.options.components
+    return [n for n in PLAN if (k == 2 or n not in TWO_COINS_ONLY)
+            and (k > 1 or n not in TWO_OR_MORE_ONLY)]
 
 
 def early(r) -> list[str]:

@@ -179,20 +179,22 @@ def _exact_estimates(ex, o):
 
 RUNGS: list[Rung] = [
     Rung("ml", "EM (ML)", "EM-ML", "em", "E-step: exact P(z) at the current theta",
-         "a point: the maximiser", _run_ml, _em_estimates("Wald"),
+         "a point: M-step theta_k = H_k / (H_k + T_k)", _run_ml, _em_estimates("Wald"),
          warnings=lambda fit: fit.warnings, warn_as="EM (ML)", kind="point",
          style={"color": "#d62728"}),
     Rung("map", "EM (MAP)", "EM-MAP", "em", "E-step: exact P(z) at the current theta",
-         "a point: the maximiser", _run_map, _em_estimates("Laplace (Wald at the mode)"),
+         "a point: M-step theta_k = (H_k + a - 1) / (H_k + T_k + a + b - 2), the mode of "
+         "Beta(a + H_k, b + T_k)", _run_map, _em_estimates("Laplace (Wald at the mode)"),
          warnings=lambda fit: fit.warnings, warn_as="EM (MAP)", kind="point",
          style={"color": "#1f77b4"}),
     Rung("vb", "variational Bayes", "VB", "em", "same E-step, with E[log theta] under q(theta)",
-         "q(theta_k) = Beta: a distribution", _run_vb, _vb_estimates,
+         "q(theta_k) = Beta(a + H_k, b + T_k): the whole Beta, not its mode", _run_vb, _vb_estimates,
          warnings=lambda vb: vb.warnings, warn_as="VB", kind="approximation",
          style={"color": "#ff7f0e"},
          text={"located": "Mean-field VB locates the posterior well.",
-               "misplaced": "VB's factorised q(z) q(theta) settles nearer one mode of the exact "
-                            "posterior than its centre.",
+               "misplaced": "VB's factorised q(z) q(theta) is narrow and sits near the posterior's "
+                            "peak (the MAP), not at its mean: where the posterior is lopsided "
+                            "the two are apart.",
                "width": "Mean-field q(z) q(theta) cuts the dependence between which coin tossed "
                         "each set and how biased the coins are; the full posterior keeps it, "
                         "and that dependence is a source of uncertainty VB cannot see, so it "

@@ -86,17 +86,32 @@ def _naming(r) -> str:
                         for ltr, v in zip(names, init)) + ".")
 
 
+def _about(d) -> str:
+    """For a built-in data set: what it is, what a set, a toss and heads stand for, its source."""
+    from coindata.builtins import BUILTINS
+
+    b = BUILTINS.get(d.source.removeprefix("builtin:")) if d.source.startswith("builtin:") else None
+    if b is None:
+        return ""
+    meaning = f" Here {b.meaning}." if b.meaning else ""
+    return f"*About the data.* {escape(b.description)}{meaning} Source: {escape(b.source)}"
+
+
 def header(r) -> str:
     d, o = r.data, r.options
     w = "equal, fixed" if o.weights == "fixed" else f"learned, Dirichlet({o.dirichlet:g})"
+    model = (f"K = {o.components} coins with {w} weights" if o.components > 1 else
+             "K = 1 coin (nothing hidden: the textbook binomial, a check of every method)")
     out = [f"# Which coin? EM and the full posterior on {escape(d.name)}\n",
            f"{plural(d.n_sets, 'set')}, {int(d.tosses.sum())} tosses, {int(d.heads.sum())} heads "
-           f"({d.heads.sum() / d.tosses.sum():.1%}); K = {o.components} "
-           f"{'coin' if o.components == 1 else 'coins'} with {w} weights; "
+           f"({d.heads.sum() / d.tosses.sum():.1%}); {model}; "
            f"Beta({o.prior[0]:g}, {o.prior[1]:g}) prior on every theta. "
            + ("Coins are numbered by their heads probability: coin 0 shows heads least often, "
               "theta_0 < theta_1" + (" < ..." if o.components > 2 else ".")
               if o.components > 1 else "") + _naming(r) + "\n"]
+    about = _about(d)
+    if about:
+        out.append(about + "\n")
     warns = r.warnings() + r.notes
     v = r.choice["verdict"] if r.choice else None
     fewer = v is not None and v["fewer_than_asked"]
@@ -130,7 +145,7 @@ def _e_step_arithmetic(r, first, ex, coins) -> str:
     h, t = first["heads"][ex], first["tails"][ex]
     init = first["init"]
     like = [th ** h * (1 - th) ** t for th in init]
-    if min(like) < 1e-300 or len(coins) > 3:
+    if min(like) < 1e-300 or not 2 <= len(coins) <= 3:
         return ""
     fmt = lambda v: f"{v:.10f}".rstrip("0") if v >= 1e-4 else f"{v:.4e}"    # noqa: E731
     seq = r.data.sequences[first["example_set"]] if (r.data.sequences is not None
@@ -141,6 +156,21 @@ def _e_step_arithmetic(r, first, ex, coins) -> str:
     return (f"the chance that coin {coins[0]} tosses {what} is {chances[0]}, {others}; with "
             f"equal weights, P({coins[0]}) = {fmt(like[0])} / ("
             + " + ".join(fmt(v) for v in like) + ") = ")
+
+
+def _signed(x: float) -> str:
+    """A signed shift: four decimals, or two significant digits when smaller than that shows."""
+    return f"{x:+.4f}" if x == 0 or abs(x) >= 5e-5 else f"{x:+.1e}"
+
+
+def _corr(x: float) -> str:
+    """A correlation to two decimals, never "-0.00"."""
+    return "0.00" if abs(x) < 0.005 else f"{x:+.2f}"
+
+
+def _sds(x: float) -> str:
+    """A distance in posterior sds: two decimals, "< 0.01" below that."""
+    return "< 0.01" if abs(x) < 0.005 else f"{x:.2f}"
 
 
 def _moves(a: float, b: float, whose: str) -> str:
@@ -177,34 +207,45 @@ def gibbs_mixing_note(r) -> str | None:
 
 
 def choice_sentence(r) -> str:
-    """The verdict on how many coins, in one or two sentences."""
+    """The verdict on how many coins, in one or two sentences. "Do not support" has two cases
+    that read differently: the evidence leans to more coins but too weakly to count (the data
+    cannot tell), or it leans to fewer (the data favour fewer)."""
     v = r.choice["verdict"]
     k, best = v["asked"], v["components"]
     step = next((s for s in v["steps"] if s["more"] == k or s["fewer"] == k), None)
     if step is None:
-        return f"The data are fitted with {k} coins."
-    ratio = _odds(step["two_log_bf"] / 2)
-    by = ("the Bayes factor" if step["by"] == "Bayes factor" else "BIC (the Bayes factor it "
-          "approximates)")
+        return f"The data are fitted with {plural(k, 'coin')}."
+    bic = step["by"] != "Bayes factor"
+    by = "BIC (the Bayes factor it approximates)" if bic else "the Bayes factor"
+    two, fewer, more = step["two_log_bf"], step["fewer"], step["more"]
     if best < k:
-        return (f"**The data do not support {k} coins: {best} "
-                f"{'coin explains' if best == 1 else 'coins explain'} them as well.** By {by}, "
-                f"{step['more']} against {step['fewer']} coins is {ratio} to 1 "
-                f"(2 ln BF = {step['two_log_bf']:+.2f}: {step['strength']}).")
+        if two >= 0:
+            known = r.known
+            told = (f" The known labels say that {plural(len(known['theta']), 'coin')} were "
+                    f"tossed: {plural(r.data.n_sets, 'set')} are too few to show it."
+                    if known is not None and len(known["theta"]) == k else "")
+            return (f"**The data do not support {k} coins: they cannot tell "
+                    f"{plural(fewer, 'coin')} from {k}.** By {by}, {more} against {fewer} coins is "
+                    f"{_odds(two / 2, bic)} to 1 (2 ln BF = {two:+.2f}: {step['strength']}, "
+                    f"too weak to count).{told}")
+        return (f"**The data do not support {k} coins: they favour {plural(fewer, 'coin')}.** "
+                f"By {by}, {fewer} against {more} coins is {_odds(-two / 2, bic)} to 1 "
+                f"(2 ln BF = {-two:+.2f} for {plural(fewer, 'coin')}: {step['strength']}).")
     if best > k:
         return (f"The data support more than {k} coins: by {by}, {best} coins beat {k} "
-                f"(2 ln BF = {step['two_log_bf']:+.2f}: {step['strength']}).")
-    if step["more"] == k:
-        return (f"The data support {k} coins: by {by}, {k} against {step['fewer']} is "
-                f"{ratio} to 1 (2 ln BF = {step['two_log_bf']:+.2f}: {step['strength']}).")
-    return f"The data support {k} {'coin' if k == 1 else 'coins'}."
+                f"(2 ln BF = {two:+.2f}: {step['strength']}).")
+    if more == k:
+        return (f"The data support {k} coins: by {by}, {k} against {fewer} is "
+                f"{_odds(two / 2, bic)} to 1 (2 ln BF = {two:+.2f}: {step['strength']}).")
+    return f"The data support {plural(k, 'coin')}."
 
 
-def _odds(log_bf: float) -> str:
-    """exp(log_bf) as text: 1.59, or about 10^33 when it is too large to write out."""
-    if abs(log_bf) < 20:
-        return f"{np.exp(log_bf):.3g}"
-    return f"about 10^{log_bf / np.log(10):.0f}"
+def _odds(log_bf: float, rough: bool = False) -> str:
+    """exp(log_bf) as text: 1.59, or about 10^33 when it is too large to write out; ``rough``
+    (a BIC approximation): two significant digits, "about 9.1"."""
+    if abs(log_bf) >= 20:
+        return f"about 10^{log_bf / np.log(10):.0f}"
+    return f"about {np.exp(log_bf):.2g}" if rough else f"{np.exp(log_bf):.3g}"
 
 
 def model_choice_section(r) -> str:
@@ -242,7 +283,9 @@ def model_choice_section(r) -> str:
     out.append(
         "The log evidence log p(data) integrates the likelihood over the prior ("
         + "; ".join(methods) + "); n/a where no exact computation exists. The elpd asks how well "
-        "each set is predicted from the others (" + "; ".join(loos) + "). Twice the log-likelihood "
+        "each set is predicted from the others (" + "; ".join(loos) + ")"
+        + (f"; with only {plural(r.data.n_sets, 'set')} its standard errors are themselves rough"
+           if r.data.n_sets < 20 else "") + ". Twice the log-likelihood "
         "ratio does not follow its textbook chi-square law here: the smaller model sits on the "
         "boundary of the larger one (a weight at 0, or two thetas equal), so only a parametric "
         "bootstrap gives it a p-value"
@@ -268,7 +311,7 @@ def in_short(r, agreement) -> str:
     shift = np.asarray(r.map.theta) - np.asarray(r.ml.theta)
     prior_mean = a / (a + b)
     toward = np.sign(shift) == np.sign(prior_mean - np.asarray(r.ml.theta))
-    moves = [f"coin {i} by {shift[i]:+.4f} ({'towards' if toward[i] else 'away from'} "
+    moves = [f"coin {i} by {_signed(shift[i])} ({'towards' if toward[i] else 'away from'} "
              f"{prior_mean:.2f})" for i in range(k)]
     lines.append(
         f"- **MAP** (EM with a Beta({a:g}, {b:g}) prior on each theta, mean {prior_mean:.2f}): "
@@ -287,21 +330,27 @@ def in_short(r, agreement) -> str:
     soft = [c for c in agreement if c["kind"] == "software"]
     ok = [c for c in soft if c["agree"]]
     border = [c["check"] for c in ok if c["status"] == "borderline"]
-    bad = [c["check"] for c in soft if not c["agree"]]
-    lines.append(f"\nSoftware checks (two computations of one quantity): {len(ok)} of {len(soft)} "
-                 "pass" + (f", {len(border)} of them borderline ({'; '.join(border)})" if border
-                           else "")
+    bad = [c["check"] for c in soft if c["agree"] is False]
+    unsure = [c["check"] for c in soft if c["agree"] is None]
+    lines.append(f"\nSoftware checks (two computations of one quantity): {len(ok)} of "
+                 f"{len(soft) - len(unsure)} pass"
+                 + (f", {len(border)} of them borderline ({'; '.join(border)})" if border
+                    else "")
                  + (f"; failing: {'; '.join(bad)} (see below)" if bad else "")
+                 + (f"; not assessable, because a sampler did not mix: {'; '.join(unsure)}"
+                    if unsure else "")
                  + ". The findings below compare different quantities, to learn from them.")
     close = facts.closeness(r, marg)
     width = np.asarray(post["hdi_high"]) - np.asarray(post["hdi_low"])
+    over = "; ".join(f"{pair} for coin {i} ({g:.2f} sd)" for pair, i, g in close["over"])
     lines.append(
         "\nThe point estimates are "
-        + ("close" if close["close"] else "not close")
-        + f" on the scale of the posterior's spread: ML and MAP differ by "
-        f"{vec(close['ml_map_sd'], f2)} posterior sd, MAP and the posterior mean by "
-        f"{vec(close['map_mean_sd'], f2)} ({src} sd"
-        f"{'' if close['close'] else '; more than a quarter of an sd is not close'}). The HDIs "
+        + (f"close on the scale of the posterior's spread (within a quarter of a posterior sd): "
+           if close["close"] else
+           f"not all close on the scale of the posterior's spread: {over} differ by more than a "
+           "quarter of a posterior sd. In all, ")
+        + f"ML and MAP differ by {vec(close['ml_map_sd'], _sds)} posterior sd, MAP and the "
+        f"posterior mean by {vec(close['map_mean_sd'], _sds)} ({src} sd). The HDIs "
         f"are {vec(width, f2)} wide: with {plural(r.data.n_sets, 'set')} the data leave each "
         "coin's bias uncertain by that much, whatever single number one reports.\n")
     return "\n".join(lines)
@@ -315,6 +364,16 @@ def worked_example(r, first, iters, figs) -> str:
     k = len(coins)
     learned = o.learned
     out = ["## The worked example, step by step\n"]
+    if k == 1:
+        a, b = o.prior
+        H, N = int(r.data.heads.sum()), int(r.data.tosses.sum())
+        out.append(f"With one coin nothing is hidden: every set comes from it, so the E-step gives "
+                   f"each set probability 1 and the M-step returns heads over tosses, {H} / {N} = "
+                   f"{H / N:.4f}, the maximum likelihood estimate, in one step (MAP: (H + a - 1) "
+                   f"/ (N + a + b - 2) = {H + a - 1:g} / {N + a + b - 2:g} = "
+                   f"{(H + a - 1) / (N + a + b - 2):.4f}). The paper's example needs two coins "
+                   "(`--components 2`).\n")
+        return "\n".join(out)
     init_txt = ", ".join(f"theta_{c} = {v:g}" for c, v in zip(coins, first["init"]))
     out.append(f"Plain EM, the algorithm the paper runs. Start from {init_txt}, with equal weights"
                + (" (they are learned from here on)" if learned else "") + ". **E-step**: for "
@@ -388,8 +447,10 @@ def worked_example(r, first, iters, figs) -> str:
         f"EM {'converged' if iters['converged'] else 'stopped without converging'} after "
         f"{iters['iterations']} iterations at "
         + ", ".join(f"theta_{c} = {v:.4f}" for c, v in zip(coins, fin))
-        + ". EM never lowers the log-likelihood; it need not raise it at every step"
-        + (f": from iteration {flat_from} on it no longer changes in the six decimals shown"
+        + ". EM never lowers the log-likelihood"
+        + ((f"; from iteration {flat_from} on it still rises, but by less than the six decimals "
+            "shown" if np.any(np.diff(obj[flat_from:]) > 0) else
+            f"; from iteration {flat_from} on it no longer changes")
            if flat_from is not None and flat_from < len(shown) - 1 else "")
         + f". It stops when Aitken's estimate of what is still to gain falls below "
         f"{o.tol:g} × |log-likelihood| twice in a row.\n")
@@ -446,7 +507,11 @@ def starting_points(r) -> str:
 def ladder_section(r, rows, three, figs) -> str:
     o = r.options
     k = o.components
+    a, b = o.prior
     out = ["## From EM to the full posterior, one step at a time\n",
+           f"Each method treats the hidden coins and the thetas in its own way. H_k and T_k are "
+           f"the heads and tails credited to coin k (each set's counts times its probability of "
+           f"coming from coin k); a = {a:g}, b = {b:g} are the Beta prior's parameters.\n",
            table(["method", "hidden coins z", "theta (and weights)"],
                  [[x.label, x.hidden_coins, x.thetas] for x in RUNGS
                   if r.results.get(x.key) is not None])]
@@ -470,8 +535,12 @@ def ladder_section(r, rows, three, figs) -> str:
         "Both are single points; their sds are only the curvature at the peak (Wald/Laplace). "
         f"From the same start, plain EM {_took(sp['plain_iterations'], sp['plain_converged'])} "
         f"(one E-step each), SQUAREM {_took(sp['squarem_cycles'], sp['squarem_converged'], 'cycle')}"
-        f" ({sp['squarem_e_steps']} E-steps): it extrapolates along two EM steps and never lets "
-        "the log-likelihood fall.")
+        f" ({sp['squarem_e_steps']} E-steps), extrapolating along two EM steps without ever "
+        "letting the log-likelihood fall: "
+        + (f"{sp['plain_iterations'] / sp['squarem_e_steps']:.2g} times fewer E-steps."
+           if sp["squarem_e_steps"] * 2 <= sp["plain_iterations"] else
+           "no saving where plain EM is this quick; SQUAREM pays where EM crawls (close coins, "
+           "real data)."))
     vbw = facts.vb_width(r)
     vb_r = [get("variational Bayes", i) for i in range(k)]
     narrower = np.asarray(vbw["narrower"])
@@ -607,6 +676,9 @@ def posterior_section(r, figs) -> str:
             if m["bump"] is not None:
                 why = (f": a second bump or a shoulder near {m['bump']:.2f} pulls the mean "
                        "away from the peak")
+            elif abs(m["skewness"]) < 0.1:
+                why = (f": the curve is nearly symmetric (skewness {m['skewness']:+.2f}), so the "
+                       "two are close")
             elif np.sign(m["skewness"]) == np.sign(gap):
                 why = (f": the curve leans {'left' if gap < 0 else 'right'} (skewness "
                        f"{m['skewness']:+.2f}), and a mean sits on the side of the longer tail")
@@ -649,8 +721,8 @@ def posterior_section(r, figs) -> str:
             f"coins is reversed and {lap['outside']:.1%} outside [0, 1]. Its sds are "
             f"{vec(lap['sd_ratio'], f2)} times the {lap['reference']} ones; cut to the ordered "
             f"region, {vec(lap['sd_ratio_cut'], f2)}"
-            + (f"; its correlation is {c['laplace']:+.2f} ({c['laplace_cut']:+.2f} after the cut) "
-               f"where the {lap['reference']} posterior's is {c['posterior']:+.2f}"
+            + (f"; its correlation is {_corr(c['laplace'])} ({_corr(c['laplace_cut'])} after the "
+               f"cut) where the {lap['reference']} posterior's is {_corr(c['posterior'])}"
                if c is not None else "") + ". " + facts.laplace_verdict(lap) + "\n")
     grid = r.grid is not None
     caps = {"marginals": "Marginal posteriors: NUTS draws (histogram), "
@@ -690,6 +762,8 @@ def sets_section(r, figs) -> str:
     em_r = np.asarray(r.map.responsibilities)
     post = np.asarray(r.nuts.assignment_probability)
     k = r.options.components
+    if k == 1:          # every set is the one coin's: only the predictive check has something
+        return "## Does the model reproduce the data?\n\n" + predictive_check(r)
     out = ["## Which coin tossed each set?\n",
            "EM-MAP's responsibilities (at the posterior mode) beside the posterior probabilities "
            "(the same formula averaged over the posterior draws); both use the same prior.\n"]
@@ -733,19 +807,27 @@ def predictive_check(r) -> str:
                    f"{p['covers_min']:.0%} of the possible head counts) that only an extreme "
                    "set could fall outside, so this check has almost no power.")
     if p["p_value"] is not None:
+        k, n_rep = r.options.components, p["replicates"]
+
+        def pv(x):          # a Monte Carlo p-value: never "0.00"
+            return f"< {1 / n_rep:.1g} (none of {n_rep} replicates)" if x == 0 else f"{x:.2g}"
+
         verdict1 = ("one coin cannot produce a spread this large: the data are over-dispersed "
                     "for a single binomial" if p["p_value_one_coin"] < 0.05 else
-                    "even one coin produces spreads like this")
+                    "one coin produces spreads like this")
         verdictk = ("the fitted model rarely produces data this "
                     + ("spread out" if p["p_value"] < 0.05 else "uniform")
                     if p["p_value"] < 0.05 or p["p_value"] > 0.95 else
-                    f"the {r.options.components}-coin model produces spreads like this")
-        out.append(
-            f"A statistic with power against too few coins is the spread of the heads proportions "
-            f"across sets (variance {p['spread']:.5f}): a larger share of replicates exceeds it "
-            f"under the {r.options.components}-coin posterior (posterior predictive p-value "
-            f"{p['p_value']:.2f}; {verdictk}) than under one coin (p-value "
-            f"{p['p_value_one_coin']:.2f}; {verdict1}).")
+                    f"the {k}-coin model produces spreads like this")
+        head = (f"A statistic with power against too few coins is the spread of the heads "
+                f"proportions across sets (variance {p['spread']:.3g}), compared with data "
+                "replicated from the posterior: ")
+        if k == 1:
+            out.append(head + f"p-value {pv(p['p_value_one_coin'])}: {verdict1}.")
+        else:
+            out.append(head + f"under the {k}-coin posterior the p-value is {pv(p['p_value'])} "
+                       f"({verdictk}); under one coin it is {pv(p['p_value_one_coin'])} "
+                       f"({verdict1}).")
     return " ".join(out) + "\n"
 
 
@@ -754,7 +836,8 @@ def predictive_check(r) -> str:
 def checks_section(agreement) -> str:
     soft = [c for c in agreement if c["kind"] == "software"]
     find = [c for c in agreement if c["kind"] == "finding"]
-    word = {"pass": "pass", "borderline": "pass (borderline)", "fail": "**fail**"}
+    word = {"pass": "pass", "borderline": "pass (borderline)", "fail": "**fail**",
+            "not assessable": "not assessable"}
     rows = [[c["check"], "n/a" if c["difference"] is None else f"{c['difference']:.2g}",
              "n/a" if c["tolerance"] is None else f"{c['tolerance']:.2g}", word[c["status"]]]
             for c in soft]
@@ -770,20 +853,26 @@ def takeaways(r) -> str:
     marg = facts.marginals(r)
     close = facts.closeness(r, marg)
     sd = np.array([m["sd"] for m in marg])
-    ml, mp = np.asarray(r.ml.theta), np.asarray(r.map.theta)
     out = ["## What to take away\n"]
     if r.choice and r.choice["verdict"]["fewer_than_asked"]:
         out.append(f"- {choice_sentence(r).replace('**', '')} Two ordered coins always come out "
                    "apart; whether the data need them is the model-choice question above.")
-    out.append(f"- ML and MAP differ by at most {np.max(np.abs(ml - mp)):.3f}, while the posterior "
-               f"sd is {vec(sd, f3)}: "
-               + ("the choice of point estimate matters less than the uncertainty around it."
+    pair, coin, gap = close["largest"]
+    out.append(f"- The point estimates differ by at most {gap:.2f} posterior sd ({pair}, coin "
+               f"{coin}), while the posterior sds are {vec(sd, f3)}: "
+               + ("which single number one reports matters less than the uncertainty around it."
                   if close["close"] else
-                  "the choice of point estimate matters here: report the posterior."))
-    out.append("- EM finds a mode; the posterior also says how wide the plausible region is. The "
-               "two meet as the data grow"
-               + (" (the size study above)." if "size" in r.studies_run else
-                  " (`--study size` shows it)."))
+                  "which single number one reports matters here: report the posterior."))
+    fewer = bool(r.choice and r.choice["verdict"]["fewer_than_asked"])
+    out.append("- EM finds a mode; the posterior also says how wide the plausible region is. "
+               + ("With more data the two meet (Bernstein-von Mises)"
+                  + (" (the size study above)." if "size" in r.studies_run else
+                     " (`--study size` shows it).")
+                  if not fewer else
+                  "With more data the two meet only if the coins are really different "
+                  "(Bernstein-von Mises needs it): where one coin fits, as here, the posterior "
+                  "runs into the diagonal theta_0 = theta_1 and stays lopsided however many sets "
+                  "there are."))
     vbw = facts.vb_width(r, marg)
     short = np.asarray(vbw["narrower"])
     if np.all(short > 0.01):

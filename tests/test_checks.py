@@ -64,11 +64,14 @@ def test_sampler_mean_against_the_exact_posterior(z, sd_ratio, agree):
     mcse = 0.002
     exact = {"theta": {"mean": [0.50, 0.75], "sd": [0.11, 0.085]}, "method": "grid"}
     res = NS(posterior={"theta": posterior([0.50, 0.75 + z * mcse], [0.11, 0.085 * sd_ratio],
-                                           [mcse, mcse])})
+                                           [mcse, mcse])}, warnings=())
     c = checks.mean_vs_exact(NS(exact=exact), res, "NUTS")
     assert c["agree"] is agree
     assert c["difference"] == pytest.approx(z) and c["tolerance"] == 4.0
     assert c["status"] == ("fail" if not agree else check_status(z, 4.0))
+    res.warnings = ("R-hat above 1.01",)             # the sampler did not mix: no verdict
+    c = checks.mean_vs_exact(NS(exact=exact), res, "Gibbs")
+    assert c["agree"] is None and c["status"] == "not assessable"
 
 
 @pytest.mark.parametrize("z,agree", [(3.9, True), (4.1, False)])
@@ -77,12 +80,16 @@ def test_gibbs_against_nuts(z, agree):
     g_mcse, n_mcse = 0.003, 0.004                 # combined: 0.005
     r = NS(gibbs=NS(posterior={"theta": posterior([0.50 + z * 0.005, 0.75], [0.1, 0.1],
                                                   [g_mcse, g_mcse])}, warnings=()),
-           nuts=NS(posterior={"theta": posterior([0.50, 0.75], [0.1, 0.1], [n_mcse, n_mcse])}))
+           nuts=NS(posterior={"theta": posterior([0.50, 0.75], [0.1, 0.1], [n_mcse, n_mcse])},
+                   warnings=()))
     c = checks.gibbs_vs_nuts(r)
     assert c["agree"] is agree and c["difference"] == pytest.approx(z)
-    assert "says little" not in c["explanation"]
-    r.gibbs.warnings = ("bulk ESS below 400",)         # Gibbs has not mixed: said, not hidden
-    assert "says little" in checks.gibbs_vs_nuts(r)["explanation"]
+    assert c["status"] != "not assessable"
+    # Gibbs has not mixed: its MCSE proves nothing, so neither verdict is given
+    r.gibbs.warnings = ("bulk ESS below 400",)
+    c = checks.gibbs_vs_nuts(r)
+    assert c["agree"] is None and c["status"] == "not assessable"
+    assert "Not assessable: Gibbs did not mix" in c["explanation"]
 
 
 @pytest.mark.parametrize("warnings,agree", [([], True), (["R-hat above 1.01"], False)])

@@ -196,10 +196,10 @@ def test_two_coin_evidence_matches_scipy_integrate_learned_weights():
 # ---------------------------------------------------------------- the verdict, in words
 
 class _Run:
-    """What choice_sentence reads from a run: its model choice."""
+    """What choice_sentence reads from a run: its model choice (no known labels)."""
 
     def __init__(self, choice):
-        self.choice = choice
+        self.choice, self.known, self.data = choice, None, None
 
 
 def test_kass_raftery_scale():
@@ -217,8 +217,12 @@ def test_paper_data_do_not_support_two_coins():
     assert step["by"] == "Bayes factor" and 0 < step["two_log_bf"] < 2
     assert c["verdict"]["components"] == 1 and c["verdict"]["fewer_than_asked"]
     text = choice_sentence(_Run(c))
-    assert text.startswith("**The data do not support 2 coins: 1 coin explains them as well.**")
-    assert "barely worth mentioning" in text
+    assert text.startswith("**The data do not support 2 coins: they cannot tell 1 coin from 2.**")
+    assert "2 against 1 coins is 1.59 to 1" in text and "barely worth mentioning" in text
+    # the labels are known for the paper's sets: two coins were tossed, five sets cannot show it
+    r = _Run(c)
+    r.known, r.data = {"theta": [0.45, 0.80]}, d
+    assert "The known labels say that 2 coins were tossed: 5 sets are too few" in choice_sentence(r)
 
 
 def test_close_coins_are_called_one_coin():
@@ -227,6 +231,19 @@ def test_close_coins_are_called_one_coin():
     c = model_choice(d, options(weights="learned"))
     assert c["verdict"]["components"] == 1
     assert "do not support 2 coins" in choice_sentence(_Run(c))
+
+
+def test_weldon_dice_favour_one_die():
+    """Weldon's dice: one probability fits (2 ln BF < 0 for two): the verdict names the side
+    the evidence is on and says how strongly it favours it."""
+    d = load("builtin:weldon-dice")
+    c = model_choice(d, options())
+    step = c["verdict"]["steps"][0]
+    assert step["two_log_bf"] < -2
+    text = choice_sentence(_Run(c))
+    assert text.startswith("**The data do not support 2 coins: they favour 1 coin.**")
+    assert f"1 against 2 coins is {np.exp(-step['two_log_bf'] / 2):.3g} to 1" in text
+    assert "positive" in text or "strong" in text
 
 
 def test_saxony_supports_two_coins_very_strongly():

@@ -98,8 +98,15 @@ def explain(res, options) -> str:
             expl += f"While there are two MAP coins, theta[{k}] moves steadily towards {m:.2f}. "
         elif track.size > 1:
             j = int(np.argmax(np.abs(track - m)))
-            expl += (f"MAP theta[{k}] does not move steadily: it goes from {track[0]:.3f} to "
-                     f"{track[j]:.3f} at strength {before[j]['strength']:g}. ")
+            if j > 0:                   # it got further from the prior mean before coming back
+                expl += (f"MAP theta[{k}] does not move steadily towards {m:.2f}: it first "
+                         f"moves away from it, from {track[0]:.3f} to {track[j]:.3f} at strength "
+                         f"{before[j]['strength']:g}"
+                         + (f", then back to {track[-1]:.3f}" if j < track.size - 1 else "")
+                         + ". ")
+            else:
+                expl += (f"MAP theta[{k}] moves towards {m:.2f} overall ({track[0]:.3f} to "
+                         f"{track[-1]:.3f}), but not at every step. ")
     if merged is not None:
         row = next(x for x in rows if x["strength"] == merged)
         prev = [x["strength"] for x in rows if x["strength"] < merged]
@@ -116,11 +123,12 @@ def explain(res, options) -> str:
     expl += (f"The mode depends on the coordinates: maximising the same posterior over log-odds "
              f"instead of probabilities moves it, even under the flat prior, by {vec(gap0)} (the "
              "Jacobian theta (1 - theta) is part of the density in log-odds, so the log-odds "
-             "mode is the theta-space MAP under Beta(a + 1, b + 1)). The posterior itself does "
-             "not depend on the coordinates: the median of 20,001 exact-posterior draws read in "
-             "log-odds and mapped back equals their median in probabilities (largest difference "
-             f"{med_gap:.1e}). Posterior means and medians come from the exact grid, so the "
-             "curves carry no Monte Carlo noise.")
+             "mode is the theta-space MAP under Beta(a + 1, b + 1)). Quantiles do not depend on "
+             "the coordinates (a monotone map carries the median to the median: read in "
+             "log-odds and mapped back, the median of 20,001 exact-posterior draws is the same, "
+             f"to {med_gap:.1e}); means and modes do, which is why \"the\" point estimate is a "
+             "choice and the posterior is not. Posterior means and medians come from the exact "
+             "grid, so the curves carry no Monte Carlo noise.")
     return expl
 
 
