@@ -164,8 +164,13 @@ def _signed(x: float) -> str:
 
 
 def _corr(x: float) -> str:
-    """A correlation to two decimals, never "-0.00"."""
+    """A signed number to two decimals (a correlation, a skewness), never "-0.00"."""
     return "0.00" if abs(x) < 0.005 else f"{x:+.2f}"
+
+
+def _fixed2(x: float) -> str:
+    """Two decimals, never "-0.00"."""
+    return "0.00" if abs(x) < 0.005 else f"{x:.2f}"
 
 
 def _sds(x: float) -> str:
@@ -265,7 +270,7 @@ def model_choice_section(r) -> str:
     lines = []
     for cmp in c["comparisons"]:
         f, m = cmp["fewer"], cmp["more"]
-        parts = [f"twice the log-likelihood ratio {cmp['two_log_lr']:.2f}"]
+        parts = [f"twice the log-likelihood ratio {_fixed2(cmp['two_log_lr'])}"]
         if cmp["bootstrap"]:
             b = cmp["bootstrap"]
             parts.append(f"parametric bootstrap p = {b['p']:.3f} ({b['replicates']} replicates; "
@@ -677,7 +682,7 @@ def posterior_section(r, figs) -> str:
                 why = (f": a second bump or a shoulder near {m['bump']:.2f} pulls the mean "
                        "away from the peak")
             elif abs(m["skewness"]) < 0.1:
-                why = (f": the curve is nearly symmetric (skewness {m['skewness']:+.2f}), so the "
+                why = (f": the curve is nearly symmetric (skewness {_corr(m['skewness'])}), so the "
                        "two are close")
             elif np.sign(m["skewness"]) == np.sign(gap):
                 why = (f": the curve leans {'left' if gap < 0 else 'right'} (skewness "
@@ -692,7 +697,7 @@ def posterior_section(r, figs) -> str:
                  "own peak" if abs(g["joint"]) >= res else
                  f"within {res:.1g} of this coin's own peak")
         out.append(f"- theta_{i} ({src}): mean {m['mean']:.4f}, median {m['median']:.4f}, peak of "
-                   f"its own curve {m['peak']:.{d}f}, skewness {m['skewness']:+.2f}; {where}."
+                   f"its own curve {m['peak']:.{d}f}, skewness {_corr(m['skewness'])}; {where}."
                    + (f" MAP ({g['map']:.4f}) is the peak of the joint posterior of all thetas, "
                       f"{joint}." if k > 1 else ""))
     if k > 1:

@@ -66,8 +66,13 @@ def test_claims_hold_for_the_data(reports, name):
     # one coin: no talk of coin order or of a joint posterior
     if k == 1:
         assert "theta_0 < theta_1" not in md and "joint posterior" not in md.lower()
-    # nothing undefined printed
+    # nothing undefined printed, and no number rounded into nonsense
     assert "nan" not in md.lower().replace("nans", "")
+    assert not re.search(r"-0\.0+(?![0-9])|\+0\.0000(?![0-9])|p-value 0\.00|\b1 heads", md)
+    # a software check resting on an unmixed sampler is not counted as a pass
+    for c in s["agreement"]:
+        if c["status"] == "not assessable":
+            assert c["agree"] is None and "Not assessable" in c["explanation"]
     # the HTML: viewport tag, every table in a scroll box, MathML, no URL referenced
     assert '<meta name="viewport"' in html
     assert html.count("<table>") == html.count('<div class="scroll"><table>')
@@ -125,9 +130,13 @@ def test_panel_specific_claims(reports):
     assert ("the sequence HTTTHHTHTH is 0.6^5 × 0.4^5 = 0.0007962624, coin B's 0.5^5 × 0.5^5 = "
             "0.0009765625" in md)
     assert "P(A) = 0.0007962624 / (0.0007962624 + 0.0009765625) = 0.449" in md
-    # one coin: the exact posterior is the conjugate Beta
+    # one coin: the exact posterior is the conjugate Beta; nothing is hidden, so EM is done in
+    # one step and there is no per-set assignment to show
     s, md, _ = one
     assert s["reference"]["exact"]["method"].startswith("conjugate Beta")
+    assert "nothing is hidden" in md and "in one step" in md
+    assert "## Which coin tossed each set?" not in md
+    assert not {"objective", "assignment"} & set(s["figures"])
 
 
 @pytest.mark.parametrize("name", PANEL)
