@@ -73,11 +73,9 @@ def main(argv=None) -> int:
         if not target.parent.is_dir():
             fail(prog, f"--netcdf {target}: folder {target.parent} does not exist")
     if args.sampler == "nuts":
-        import pytensor
+        from .model import compile_notice
 
-        sys.stderr.write(f"compile    the PyMC model for K = {args.components}, {args.weights} "
-                         "weights, then NUTS: half a minute or more on a machine's first run, a "
-                         f"few seconds later (numba's cache in {pytensor.config.base_compiledir})\n")
+        sys.stderr.write(f"compile    {compile_notice(args.components, args.weights)}\n")
     result = fit(data.heads, data.tosses, seed=args.seed, **options)
     if args.netcdf:
         try:

@@ -242,5 +242,16 @@ def _compile(model):
     return nutpie.compile_pymc_model(model)
 
 
+def compile_notice(components: int, weights: str) -> str:
+    """What a front end says before the compile: what is compiled, how long it takes the first
+    time on a machine, and where the cache that makes later runs fast lives."""
+    import pytensor
+
+    coins = "coin" if components == 1 else "coins"
+    return (f"the PyMC model for K = {components} {coins}, {weights} weights: half a minute or "
+            "more on a machine's first run, a few seconds later (numba's cache in "
+            f"{pytensor.config.base_compiledir})")
+
+
 def is_compiled(components: int, learned: bool, ordered: bool = True) -> bool:
     return (int(components), bool(learned), bool(ordered)) in _CACHE

@@ -32,12 +32,7 @@ def posterior(data, o, log=None, say=None):
     t0 = time.perf_counter()
     pairs = compress(data.heads, data.tosses)
     if not mixture.is_compiled(o.components, o.learned):
-        import pytensor
-
-        coins = "coin" if o.components == 1 else "coins"
-        say("compile", f"the PyMC model for K = {o.components} {coins}, {o.weights} weights: "
-                       "half a minute or more on a machine's first run, a few seconds later "
-                       f"(numba's cache in {pytensor.config.base_compiledir})")
+        say("compile", mixture.compile_notice(o.components, o.weights))
     mixture.compiled_mixture(pairs, o.components, o.learned)
     timings["compile"] = time.perf_counter() - t0
     log("compile", timings["compile"])
