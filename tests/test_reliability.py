@@ -275,6 +275,19 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
+@contextlib.contextmanager
+def _sigint_not_ignored():
+    """A process inherits an ignored SIGINT across exec, and Python then leaves Ctrl-C ignored
+    (POSIX: a non-interactive shell ignores SIGINT in the jobs it starts with '&', so a test
+    suite run in the background would see the run finish instead of stop). Give the child the
+    default disposition, whatever this process was started with."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sig,code,word", [(signal.SIGINT, 130, "interrupted"),
                                            (signal.SIGTERM, 143, "terminated")])
@@ -284,9 +297,10 @@ def test_interrupt_during_sampling_leaves_the_previous_report(tmp_path, sig, cod
     out = tmp_path / "rep"
     before = _fake_previous_report(out)
     env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
-    proc = subprocess.Popen([sys.executable, "-m", "compare", "--out", str(out),
-                             "--draws", "20000"], cwd=tmp_path, env=env,
-                            stderr=subprocess.PIPE, text=True)
+    with _sigint_not_ignored():
+        proc = subprocess.Popen([sys.executable, "-m", "compare", "--out", str(out),
+                                 "--draws", "20000"], cwd=tmp_path, env=env,
+                                stderr=subprocess.PIPE, text=True)
     for line in proc.stderr:                   # wait until sampling has started
         if line.startswith("compile"):
             time.sleep(0.5)
