@@ -195,6 +195,9 @@ RUNGS: list[Rung] = [
                "misplaced": "VB's factorised q(z) q(theta) is narrow and sits near the posterior's "
                             "peak (the MAP), not at its mean: where the posterior is lopsided "
                             "the two are apart.",
+               "astray": "VB's factorised q(z) q(theta) sits at neither the posterior mean nor "
+                         "the MAP: its objective (the ELBO) has optima of its own, and VB climbs "
+                         "to one of them.",
                "width": "Mean-field q(z) q(theta) cuts the dependence between which coin tossed "
                         "each set and how biased the coins are; the full posterior keeps it, "
                         "and that dependence is a source of uncertainty VB cannot see, so it "

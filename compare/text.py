@@ -56,7 +56,7 @@ def is_paper(r) -> bool:
 
 
 def report_markdown(r, agreement, rows, first, iters, three, figs, study_sections) -> str:
-    parts = [header(r), model_choice_section(r), in_short(r, agreement),
+    parts = [header(r, agreement), model_choice_section(r), in_short(r, agreement),
              worked_example(r, first, iters, figs), ladder_section(r, rows, three, figs),
              posterior_section(r, figs), sets_section(r, figs), checks_section(agreement),
              takeaways(r)]
@@ -97,7 +97,7 @@ def _about(d) -> str:
     return f"*About the data.* {escape(b.description)}{meaning} Source: {escape(b.source)}"
 
 
-def header(r) -> str:
+def header(r, agreement=()) -> str:
     d, o = r.data, r.options
     w = "equal, fixed" if o.weights == "fixed" else f"learned, Dirichlet({o.dirichlet:g})"
     model = (f"K = {o.components} coins with {w} weights" if o.components > 1 else
@@ -130,9 +130,15 @@ def header(r) -> str:
         out.append("")
     if not r.nuts.warnings:
         ess = "n/a" if diag["ess_bulk_min"] is None else f"{diag['ess_bulk_min']:.0f}"
+        off = [c["check"] for c in agreement
+               if c["check"].startswith("NUTS posterior") and c["agree"] is False]
         out.append(f"NUTS sampler health: {diag['chains']} chains × {diag['draws']} draws, max R-hat "
                    f"{f4(diag['r_hat_max'])}, min bulk ESS {ess}, "
-                   f"{diag['divergences']} divergences: nothing to warn about.\n")
+                   f"{diag['divergences']} divergences: "
+                   + ("nothing to warn about.\n" if not off else
+                      "nothing in these diagnostics to warn about, but the draws fail the "
+                      "comparison with the exact posterior (see the software checks): take "
+                      "more draws (--draws) before trusting them.\n"))
     return "\n".join(out)
 
 
@@ -200,11 +206,17 @@ def gibbs_mixing_note(r) -> str | None:
     if g is None or not g.warnings or r.nuts.warnings:
         return None
     sp = facts.speed(r)["ml"]
+    d = g.diagnostics
+    failed = []                 # the diagnostics that failed, with their values
+    if d["r_hat_max"] is not None and d["r_hat_max"] > 1.01:
+        failed.append(f"max R-hat {d['r_hat_max']:.3f}")
+    if d["ess_bulk_min"] is not None and d["ess_bulk_min"] < 400:
+        failed.append(f"min bulk ESS {d['ess_bulk_min']:.0f} of {d['chains'] * d['draws']} draws")
+    shown = f" ({', '.join(failed)})" if failed else ""
     return (f"Why the Gibbs sampler struggles here and NUTS does not: Gibbs alternates drawing "
             f"every set's coin given the thetas and the thetas given the coins, and when the "
             f"sets leave much doubt about which coin made them, each round moves the thetas only "
-            f"a little (min bulk ESS {g.diagnostics['ess_bulk_min']:.0f} of "
-            f"{g.diagnostics['chains'] * g.diagnostics['draws']} draws). It is the same missing "
+            f"a little{shown}. It is the same missing "
             f"information that makes plain EM crawl (it "
             f"{_took(sp['plain_iterations'], sp['plain_converged'])} here). NUTS sums the coins "
             "out and moves through the thetas directly. The Gibbs numbers below are shown, not "
@@ -224,14 +236,17 @@ def choice_sentence(r) -> str:
     by = "BIC (the Bayes factor it approximates)" if bic else "the Bayes factor"
     two, fewer, more = step["two_log_bf"], step["fewer"], step["more"]
     if best < k:
-        if two >= 0:
+        if two > -2:            # either side, but too weakly to count (Kass & Raftery: < 2)
             known = r.known
             told = (f" The known labels say that {plural(len(known['theta']), 'coin')} were "
                     f"tossed: {plural(r.data.n_sets, 'set')} are too few to show it."
                     if known is not None and len(known["theta"]) == k else "")
+            lean = (f"{more} against {fewer} coins is {_odds(two / 2, bic)} to 1 "
+                    f"(2 ln BF = {two:+.2f}" if two >= 0 else
+                    f"{fewer} against {more} coins is {_odds(-two / 2, bic)} to 1 "
+                    f"(2 ln BF = {-two:+.2f} for {plural(fewer, 'coin')}")
             return (f"**The data do not support {k} coins: they cannot tell "
-                    f"{plural(fewer, 'coin')} from {k}.** By {by}, {more} against {fewer} coins is "
-                    f"{_odds(two / 2, bic)} to 1 (2 ln BF = {two:+.2f}: {step['strength']}, "
+                    f"{plural(fewer, 'coin')} from {k}.** By {by}, {lean}: {step['strength']}, "
                     f"too weak to count).{told}")
         return (f"**The data do not support {k} coins: they favour {plural(fewer, 'coin')}.** "
                 f"By {by}, {fewer} against {more} coins is {_odds(-two / 2, bic)} to 1 "
@@ -283,16 +298,21 @@ def model_choice_section(r) -> str:
                          f"{cmp['loo_difference_se']:.2f}")
         lines.append(f"- {m} against {f} coins: " + "; ".join(parts) + ".")
     out.append("\n".join(lines) + "\n")
-    methods = sorted({row["evidence_method"] for row in c["components"] if row["evidence_method"]})
-    loos = sorted({row["loo"]["method"] for row in c["components"] if row["loo"]})
+    rows = sorted(c["components"], key=lambda row: row["components"])    # in the table's order
+    methods = [f"{row['evidence_method']} for {plural(row['components'], 'coin')}"
+               for row in rows if row["evidence_method"]]
+    loos = [f"{row['loo']['method']} for {plural(row['components'], 'coin')}"
+            for row in rows if row["loo"]]
     out.append(
-        "The log evidence log p(data) integrates the likelihood over the prior ("
-        + "; ".join(methods) + "); n/a where no exact computation exists. The elpd asks how well "
-        "each set is predicted from the others (" + "; ".join(loos) + ")"
+        "The log evidence log p(data) integrates the likelihood over the prior: "
+        + "; ".join(methods) + "; n/a where no exact computation exists. The elpd asks how well "
+        "each set is predicted from the others: " + "; ".join(loos)
         + (f"; with only {plural(r.data.n_sets, 'set')} its standard errors are themselves rough"
            if r.data.n_sets < 20 else "") + ". Twice the log-likelihood "
         "ratio does not follow its textbook chi-square law here: the smaller model sits on the "
-        "boundary of the larger one (a weight at 0, or two thetas equal), so only a parametric "
+        "boundary of the larger one ("
+        + ("a weight at 0, or two thetas equal" if r.options.learned else "two thetas equal")
+        + "), so only a parametric "
         "bootstrap gives it a p-value"
         + (" (above)." if any(x["bootstrap"] for x in c["comparisons"]) else
            " (`--bootstrap-lrt N`).")
@@ -311,8 +331,12 @@ def in_short(r, agreement) -> str:
     post = r.nuts.posterior["theta"]
     a, b = o.prior
     lines = ["## In short\n"]
+    equal = k > 1 and bool(np.ptp(r.ml.theta) <= 1e-4)
     lines.append(f"- **Maximum likelihood** (EM): theta = {vec(r.ml.theta)}, the values that make "
-                 "these tosses most probable.")
+                 "these tosses most probable."
+                 + (f" The coins coincide: one coin fits as well as {k}"
+                    + (", and the weights (any split of the sets between equal coins) are not "
+                       "determined by the data" if o.learned else "") + "." if equal else ""))
     shift = np.asarray(r.map.theta) - np.asarray(r.ml.theta)
     prior_mean = a / (a + b)
     toward = np.sign(shift) == np.sign(prior_mean - np.asarray(r.ml.theta))
@@ -321,6 +345,10 @@ def in_short(r, agreement) -> str:
     lines.append(
         f"- **MAP** (EM with a Beta({a:g}, {b:g}) prior on each theta, mean {prior_mean:.2f}): "
         f"theta = {vec(r.map.theta)}. The prior moves " + ", ".join(moves) + "."
+        + "".join(f" Coin {j} is empty at the MAP (weight 0): no set is credited to it, so its "
+                  f"theta is the prior's own mode, {(a - 1) / (a + b - 2):.4f}."
+                  for j, w in enumerate(r.map.weights)
+                  if o.learned and w < 1e-6 and a + b > 2 and a >= 1 and b >= 1)
         + ("" if toward.all() or k == 1 else " A coin can move away from the prior mean because "
            "the coins share the sets: pulling one coin's bias changes which sets the other is "
            "credited with."))
@@ -338,7 +366,8 @@ def in_short(r, agreement) -> str:
     bad = [c["check"] for c in soft if c["agree"] is False]
     unsure = [c["check"] for c in soft if c["agree"] is None]
     lines.append(f"\nSoftware checks (two computations of one quantity): {len(ok)} of "
-                 f"{len(soft) - len(unsure)} pass"
+                 + (f"the {len(soft) - len(unsure)} that can be assessed" if unsure else
+                    f"{len(soft)}") + " pass"
                  + (f", {len(border)} of them borderline ({'; '.join(border)})" if border
                     else "")
                  + (f"; failing: {'; '.join(bad)} (see below)" if bad else "")
@@ -346,7 +375,8 @@ def in_short(r, agreement) -> str:
                     if unsure else "")
                  + ". The findings below compare different quantities, to learn from them.")
     close = facts.closeness(r, marg)
-    width = np.asarray(post["hdi_high"]) - np.asarray(post["hdi_low"])
+    hdi = r.exact["theta"] if r.exact is not None else post       # the referee's, where there is one
+    width = np.asarray(hdi["hdi_high"]) - np.asarray(hdi["hdi_low"])
     over = "; ".join(f"{pair} for coin {i} ({g:.2f} sd)" for pair, i, g in close["over"])
     lines.append(
         "\nThe point estimates are "
@@ -355,7 +385,8 @@ def in_short(r, agreement) -> str:
            f"not all close on the scale of the posterior's spread: {over} differ by more than a "
            "quarter of a posterior sd. In all, ")
         + f"ML and MAP differ by {vec(close['ml_map_sd'], _sds)} posterior sd, MAP and the "
-        f"posterior mean by {vec(close['map_mean_sd'], _sds)} ({src} sd). The HDIs "
+        f"posterior mean by {vec(close['map_mean_sd'], _sds)}, ML and the posterior mean by "
+        f"{vec(close['ml_mean_sd'], _sds)} ({src} sd). The {src} HDIs "
         f"are {vec(width, f2)} wide: with {plural(r.data.n_sets, 'set')} the data leave each "
         "coin's bias uncertain by that much, whatever single number one reports.\n")
     return "\n".join(lines)
@@ -441,7 +472,8 @@ def worked_example(r, first, iters, figs) -> str:
                      + ([f"w_{c}" for c in coins] if learned else []) + ["log-likelihood"], cells))
     if len(rows_it) > 10:
         ten = rows_it[10]["theta"]
-        out.append("After ten iterations: " + ", ".join(f"theta_{c} = {v:.2f}"
+        # the paper's two decimals beside the paper's numbers; elsewhere the table's four
+        out.append("After ten iterations: " + ", ".join(f"theta_{c} = {v:.{2 if paper else 4}f}"
                                                        for c, v in zip(coins, ten))
                    + (" (the paper: 0.80 and 0.52)" if paper else "") + ". ")
     fin = rows_it[-1]["theta"]
@@ -492,11 +524,17 @@ def starting_points(r) -> str:
     ends = s["ends"]
     best = [e for e in ends if e["best"]]
     others = [e for e in ends if not e["best"]]
-    text = (f"**Starting points.** A symmetric start is a trap: from theta = "
+    ml = np.asarray(r.ml.theta)
+    equal = bool(np.ptp(ml) <= 1e-4)        # the maximum itself has the coins equal
+    text = (f"**Starting points.** A symmetric start is "
+            + ("a fixed point" if equal else "a trap") + f": from theta = "
             f"{vec(s['symmetric_start'], lambda v: f'{v:g}')} every coin gets the same share of "
             f"every set, and one EM step gives {vec(s['symmetric_after_one_step'])} (the pooled "
             f"rate {s['pooled']:.4f} for each): the coins stay equal forever, a fixed point EM "
-            "never leaves (so the command line refuses equal starting values). From "
+            "never leaves (so the command line refuses equal starting values)."
+            + (f" Here that is no trap: the maximum itself has the coins equal (ML theta = "
+               f"{vec(ml)}; one coin fits as well as {k})." if equal else "")
+            + " From "
             f"{plural(len(ends), 'start')} (the given one and {r.options.restarts} random), "
             f"{len(best)} reached the highest log-likelihood {max(e['log_likelihood'] for e in ends):.6f}")
     if others:
@@ -639,8 +677,8 @@ def formulas_section(r) -> str:
            f"{a + b - 2:g}) = {f['map_mstep'][hi]:.4f}, the MAP theta_{hi} = "
            f"{f['map_theta'][hi]:.4f}. With a = b = 1 it is ML's heads over tosses.\n",
            "**Gibbs and VB keep the whole Beta.** Gibbs draws theta_k from Beta(a + H_k, b + T_k) "
-           "with the counts of one draw of the hidden coins: in a sweep that gives each set to its "
-           "most probable coin, " + ", ".join(
+           "with the counts of one draw of the hidden coins: in a sweep that draws each set's "
+           "coin from its posterior probabilities, " + ", ".join(
                f"theta_{j} ~ Beta({a + f['gibbs_heads'][j]:g}, {b + f['gibbs_tails'][j]:g}) "
                f"({plural(f['gibbs_sets'][j], 'set')})" for j in range(k))
            + ". VB uses the expected counts instead: q(theta_k) = Beta(a + H_k, b + T_k) = "
@@ -675,6 +713,9 @@ def posterior_section(r, figs) -> str:
     for i, (m, g) in enumerate(zip(marg, mvm)):
         src = m["source"]
         d = m["peak_digits"]
+        # a skewness from a few thousand draws is uncertain by about sqrt(6 / ESS) ~ 0.1
+        skew = _corr(m["skewness"]) if src == "exact" else (
+            "0.0" if abs(m["skewness"]) < 0.05 else f"{m['skewness']:+.1f}")
         gap = m["mean"] - m["peak"]
         why = ""
         if abs(gap) > 1e-3 * m["sd"]:
@@ -682,11 +723,11 @@ def posterior_section(r, figs) -> str:
                 why = (f": a second bump or a shoulder near {m['bump']:.2f} pulls the mean "
                        "away from the peak")
             elif abs(m["skewness"]) < 0.1:
-                why = (f": the curve is nearly symmetric (skewness {_corr(m['skewness'])}), so the "
+                why = (f": the curve is nearly symmetric (skewness {skew}), so the "
                        "two are close")
             elif np.sign(m["skewness"]) == np.sign(gap):
                 why = (f": the curve leans {'left' if gap < 0 else 'right'} (skewness "
-                       f"{m['skewness']:+.2f}), and a mean sits on the side of the longer tail")
+                       f"{skew}), and a mean sits on the side of the longer tail")
             else:
                 why = ": the curve is lopsided around its peak"
         res = m["resolution"]
@@ -697,7 +738,7 @@ def posterior_section(r, figs) -> str:
                  "own peak" if abs(g["joint"]) >= res else
                  f"within {res:.1g} of this coin's own peak")
         out.append(f"- theta_{i} ({src}): mean {m['mean']:.4f}, median {m['median']:.4f}, peak of "
-                   f"its own curve {m['peak']:.{d}f}, skewness {_corr(m['skewness'])}; {where}."
+                   f"its own curve {m['peak']:.{d}f}, skewness {skew}; {where}."
                    + (f" MAP ({g['map']:.4f}) is the peak of the joint posterior of all thetas, "
                       f"{joint}." if k > 1 else ""))
     if k > 1:
@@ -786,11 +827,21 @@ def sets_section(r, figs) -> str:
             rows.append(row)
         out.append(table(hdr, rows))
     a = facts.assignment(r)
-    out.append(f"On average EM-MAP gives the most likely coin probability {a['sharpness_em']:.2f}, "
-               f"the posterior {a['sharpness_posterior']:.2f}: "
-               + ("the posterior is less certain, because it also averages over its doubt about "
-                  "the coins' biases." if a["sharpness_posterior"] < a["sharpness_em"] else
-                  "the posterior is at least as certain here.") + "\n")
+    em_s, post_s = round(a["sharpness_em"], 2), round(a["sharpness_posterior"], 2)
+    empty = [j for j, w in enumerate(r.map.weights) if w < 1e-6] if r.options.learned else []
+    if empty:
+        out.append(f"EM-MAP has emptied {', '.join(f'coin {j}' for j in empty)} (weight 0 at the "
+                   f"mode), so it is sure of every set's coin only because it leaves "
+                   f"{'it' if len(empty) == 1 else 'them'} out: on average it gives the most "
+                   f"likely coin probability {em_s:.2f}, the posterior, which keeps every coin in "
+                   f"play, {post_s:.2f}.\n")
+    else:
+        out.append(f"On average EM-MAP gives the most likely coin probability {em_s:.2f}, the "
+                   f"posterior {post_s:.2f}: "
+                   + ("the posterior is less certain, because it also averages over its doubt "
+                      "about the coins' biases." if post_s < em_s else
+                      "about as certain, to two decimals." if post_s == em_s else
+                      "the posterior is more certain here.") + "\n")
     out.append(predictive_check(r))
     if "assignment" in figs:
         out.append(embed("assignment", figs["assignment"],
@@ -811,6 +862,9 @@ def predictive_check(r) -> str:
         out.append(f"That says little: the intervals are so wide (each covers at least "
                    f"{p['covers_min']:.0%} of the possible head counts) that only an extreme "
                    "set could fall outside, so this check has almost no power.")
+    elif p["covers_median"] >= 0.5:
+        out.append(f"Its power is limited: a typical interval covers {p['covers_median']:.0%} of "
+                   "the possible head counts, so only a set far from every coin falls outside.")
     if p["p_value"] is not None:
         k, n_rep = r.options.components, p["replicates"]
 
@@ -874,10 +928,10 @@ def takeaways(r) -> str:
                   + (" (the size study above)." if "size" in r.studies_run else
                      " (`--study size` shows it).")
                   if not fewer else
-                  "With more data the two meet only if the coins are really different "
-                  "(Bernstein-von Mises needs it): where one coin fits, as here, the posterior "
-                  "runs into the diagonal theta_0 = theta_1 and stays lopsided however many sets "
-                  "there are."))
+                  "With more data the two meet only if the coins really differ "
+                  "(Bernstein-von Mises needs it): if they are one coin, the posterior runs into "
+                  "the diagonal theta_0 = theta_1 and stays lopsided however many sets there "
+                  "are; if they differ, enough sets tell them apart."))
     vbw = facts.vb_width(r, marg)
     short = np.asarray(vbw["narrower"])
     if np.all(short > 0.01):
@@ -903,7 +957,7 @@ def glossary(r) -> str:
     prob = r.options.hdi_prob
     z = z_value(prob)
     exact = ("the posterior computed without sampling: by quadrature on a fine grid for two "
-             "coins (error below 1e-5 on the paper's data, checked against adaptive quadrature), "
+             "coins (the test suite checks it against adaptive quadrature), "
              "in closed form (a Beta) for one coin; the referee for the samplers."
              if r.exact is not None else
              f"not available for K = {r.options.components} (the grid covers two coins, the "

@@ -69,6 +69,11 @@ def test_sampler_mean_against_the_exact_posterior(z, sd_ratio, agree):
     assert c["agree"] is agree
     assert c["difference"] == pytest.approx(z) and c["tolerance"] == 4.0
     assert c["status"] == ("fail" if not agree else check_status(z, 4.0))
+    # a failure says which part failed: a mean outside Monte Carlo error, or only the sds
+    why = c["explanation"]
+    assert ("The means agree within Monte Carlo error, but the sds do not" in why) is (
+        not agree and z < 4)
+    assert ("Outside Monte Carlo error" in why) is (not agree and z > 4)
     res.warnings = ("R-hat above 1.01",)             # the sampler did not mix: no verdict
     c = checks.mean_vs_exact(NS(exact=exact), res, "Gibbs")
     assert c["agree"] is None and c["status"] == "not assessable"
@@ -111,3 +116,51 @@ def test_a_point_estimate_against_the_hdi(theta, outside):
     assert c["kind"] == "finding" and c["agree"] is None and c["tolerance"] is None
     assert c["difference"] == pytest.approx(outside)
     assert c["quantities"]["inside"] == [0.30 <= theta[0] <= 0.60, 0.70 <= theta[1] <= 0.90]
+
+
+@pytest.mark.parametrize("vb_mean,where", [([0.51, 0.75], "located"),
+                                           ([0.54, 0.78], "misplaced"),
+                                           ([0.62, 0.62], "astray")])
+def test_an_approximation_is_placed_where_it_is(vb_mean, where):
+    """VB's means: within a quarter sd of the posterior means ("located"), nearer the MAP than
+    the means for every coin ("misplaced": the text says it sits near the MAP), or neither
+    ("astray": the text must not say it sits near the MAP)."""
+    r = NS(map=NS(theta=np.array([0.55, 0.79])))
+    ref_mean, ref_sd = np.array([0.50, 0.75]), np.array([0.10, 0.08])
+    assert checks._placement(np.array(vb_mean), ref_mean, ref_sd, r) == where
+
+
+def test_the_gibbs_sweep_in_the_formulas_is_a_draw_not_an_argmax():
+    """The sweep that illustrates Gibbs draws each set's coin from its posterior probabilities:
+    with every set at 50:50, about half the sets go to each coin (an argmax would give all of
+    them to one), and the credited heads are those of the sets drawn."""
+    from compare import facts
+
+    n = 1000
+    heads, tosses = np.arange(n) % 11, np.full(n, 10)
+    r = NS(data=NS(heads=heads, tosses=tosses),
+           options=NS(prior=(2.0, 2.0), components=2, seed=0),
+           map=NS(theta=np.array([0.4, 0.6]), weights=np.array([0.5, 0.5])),
+           nuts=NS(assignment_probability=np.full((n, 2), 0.5)),
+           vb=NS(theta_alpha=np.array([1.0, 1.0]), theta_beta=np.array([1.0, 1.0]), elbo=-1.0),
+           choice=None)
+    f = facts.formulas(r)
+    assert sum(f["gibbs_sets"]) == n
+    assert 400 < f["gibbs_sets"][0] < 600           # 50% +- 6 binomial sds
+    assert sum(f["gibbs_heads"]) == heads.sum() and sum(f["gibbs_tails"]) == (tosses - heads).sum()
+
+
+@pytest.mark.parametrize("r_hat,ess,shown", [(1.02, 1522, ["max R-hat 1.020"]),
+                                             (1.005, 150, ["min bulk ESS 150 of 4000 draws"]),
+                                             (1.03, 90, ["max R-hat 1.030", "min bulk ESS 90"])])
+def test_the_gibbs_note_cites_the_diagnostics_that_failed(r_hat, ess, shown):
+    from compare import text
+
+    diag = {"r_hat_max": r_hat, "ess_bulk_min": ess, "chains": 4, "draws": 1000}
+    fit = NS(iterations=59, converged=True, e_steps=15, objective=-71.5)
+    r = NS(gibbs=NS(warnings=("Gibbs did not mix",), diagnostics=diag), nuts=NS(warnings=()),
+           plain={"ml": fit, "map": fit}, squarem={"ml": fit, "map": fit})
+    note = text.gibbs_mixing_note(r)
+    for x in shown:
+        assert x in note
+    assert ("ESS" in note) is (ess < 400) and ("R-hat" in note) is (r_hat > 1.01)

@@ -233,6 +233,24 @@ def test_close_coins_are_called_one_coin():
     assert "do not support 2 coins" in choice_sentence(_Run(c))
 
 
+def test_weak_evidence_for_fewer_coins_is_not_called_a_preference():
+    """2 ln BF of 1.35 for one coin is "barely worth mentioning" on the report's own scale: the
+    verdict says the data cannot tell, and still names the side the evidence leans to."""
+    from coindata.sources import from_counts
+
+    # 40 sets of 10 tosses from coins 0.50 / 0.55 (numpy default_rng(7)), as a reader sent them
+    heads = [4, 7, 5, 4, 5, 6, 8, 5, 5, 4, 6, 5, 8, 6, 4, 3, 6, 5, 8, 5,
+             5, 5, 6, 7, 6, 4, 6, 3, 8, 4, 5, 6, 4, 5, 3, 4, 3, 3, 5, 7]
+    d = from_counts(heads, [10] * 40, name="close")
+    c = model_choice(d, options(weights="learned"))
+    step = c["verdict"]["steps"][0]
+    assert -2 < step["two_log_bf"] < 0
+    text = choice_sentence(_Run(c))
+    assert text.startswith("**The data do not support 2 coins: they cannot tell 1 coin from 2.**")
+    assert f"1 against 2 coins is {np.exp(-step['two_log_bf'] / 2):.3g} to 1" in text
+    assert "favour" not in text and "too weak to count" in text
+
+
 def test_weldon_dice_favour_one_die():
     """Weldon's dice: one probability fits (2 ln BF < 0 for two): the verdict names the side
     the evidence is on and says how strongly it favours it."""
