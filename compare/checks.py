@@ -102,7 +102,7 @@ def map_vs_find_map(r):
     d = float(max(np.max(np.abs(em_t - pm_t)), np.max(np.abs(em_w - pm_w))))
     a, b = r.options.prior
     ok = d <= OPT_TOL
-    why = (f"Both maximise the same posterior density Beta({a:g}, {b:g}) x likelihood in the "
+    why = (f"Both maximise the same posterior density Beta({a:g}, {b:g}) × likelihood in the "
            f"original parameters (no Jacobian): EM-MAP theta = {_fmt(em_t, 6)}, PyMC theta = "
            f"{_fmt(pm_t, 6)}; they differ by {d:.1e}.")
     if not ok:
@@ -184,11 +184,11 @@ def diagnostics(r):
     d = r.nuts.diagnostics
     ok = not d["warnings"]
     ess = "n/a" if d["ess_bulk_min"] is None else f"{d['ess_bulk_min']:.0f}"
-    why = (f"{d['chains']} chains x {d['draws']} draws: max R-hat "
+    why = (f"{d['chains']} chains × {d['draws']} draws: max R-hat "
            f"{'n/a' if d['r_hat_max'] is None else format(d['r_hat_max'], '.4f')} (needs <= 1.01), "
            f"min bulk ESS {ess} (needs >= 400), {d['divergences']} divergences (needs 0). ")
     why += ("Nothing in these diagnostics casts doubt on the draws." if ok else
-            " ".join(d["warnings"]))
+            "; ".join(w.rstrip(".") for w in d["warnings"]) + ".")
     return _software("NUTS sampler diagnostics",
                      {"r_hat_max": d["r_hat_max"], "ess_bulk_min": d["ess_bulk_min"],
                       "divergences": d["divergences"]}, None, None, ok, why)

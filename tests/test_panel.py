@@ -85,6 +85,9 @@ def test_claims_hold_for_the_data(reports, name):
     assert html.count("<table>") == html.count('<div class="scroll"><table>')
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", html)
     assert "http://" not in html and "https://" not in html
+    # several sampler warnings are separate clauses, not one run-on sentence
+    diag = next(c for c in s["agreement"] if c["check"] == "NUTS sampler diagnostics")
+    assert not re.search(r"[a-z] (R-hat|bulk ESS|divergen)", diag["explanation"].split("). ")[-1])
     # the Gibbs note cites only the diagnostics that failed
     note = re.search(r"Why the Gibbs sampler struggles.*?a little \(([^)]*)\)", md)
     if note:

@@ -8,6 +8,7 @@ names the problem (and file:line where there is one), no traceback, nothing crea
 import contextlib
 import json
 import math
+import re
 import os
 import signal
 import subprocess
@@ -331,6 +332,10 @@ def test_sampler_trouble_is_at_the_top(tmp_path):
     assert "Read this first" in head and "bulk ESS below 400" in head
     check = next(c for c in s["agreement"] if c["check"] == "NUTS sampler diagnostics")
     assert check["agree"] is False
+    # each failed diagnostic is its own clause ("...check the model; bulk ESS below 400 ..."),
+    # not one run-on sentence
+    assert "; bulk ESS below 400" in check["explanation"] or "R-hat" not in check["explanation"]
+    assert not re.search(r"[a-z] (bulk ESS below|R-hat above)", check["explanation"])
 
 
 # ---------------------------------------------------------------- issue 15: one validation
