@@ -164,3 +164,6 @@ def test_the_gibbs_note_cites_the_diagnostics_that_failed(r_hat, ess, shown):
     for x in shown:
         assert x in note
     assert ("ESS" in note) is (ess < 400) and ("R-hat" in note) is (r_hat > 1.01)
+    assert "and NUTS does not" in note
+    # NUTS's own draws failing the exact comparison: it is not held up as the one that copes
+    assert "NUTS" not in text.gibbs_mixing_note(r, nuts_matches_exact=False)
