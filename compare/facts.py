@@ -290,6 +290,18 @@ def _draw_coins(rng, w, n_sets):
 
 # ---------------------------------------------------------------- how close are the answers?
 
+def ml_coins_coincide(r) -> bool:
+    """ML puts every coin at the same theta (to 1e-4): one coin fits as well as K."""
+    return r.options.components > 1 and bool(np.ptp(r.ml.theta) <= 1e-4)
+
+
+def empty_map_coins(r) -> list[int]:
+    """The coins EM-MAP leaves empty (learned weight below 1e-6): no set is credited to them."""
+    if not r.options.learned:
+        return []
+    return [j for j, w in enumerate(r.map.weights) if w < 1e-6]
+
+
 def closeness(r, marg=None) -> dict:
     """How far apart the point estimates are, in posterior sds: ML vs MAP, MAP vs mean, ML vs
     mean (every pair, so that "at most" is the largest of them)."""

@@ -339,7 +339,7 @@ def in_short(r, agreement) -> str:
     post = r.nuts.posterior["theta"]
     a, b = o.prior
     lines = ["## In short\n"]
-    equal = k > 1 and bool(np.ptp(r.ml.theta) <= 1e-4)
+    equal = facts.ml_coins_coincide(r)
     lines.append(f"- **Maximum likelihood** (EM): theta = {vec(r.ml.theta)}, the values that make "
                  "these tosses most probable."
                  + (f" The coins coincide: one coin fits as well as {k}"
@@ -355,8 +355,7 @@ def in_short(r, agreement) -> str:
         f"theta = {vec(r.map.theta)}. The prior moves " + ", ".join(moves) + "."
         + "".join(f" Coin {j} is empty at the MAP (weight 0): no set is credited to it, so its "
                   f"theta is the prior's own mode, {(a - 1) / (a + b - 2):.4f}."
-                  for j, w in enumerate(r.map.weights)
-                  if o.learned and w < 1e-6 and a + b > 2 and a >= 1 and b >= 1)
+                  for j in facts.empty_map_coins(r) if a + b > 2 and a >= 1 and b >= 1)
         + ("" if toward.all() or k == 1 else " A coin can move away from the prior mean because "
            "the coins share the sets: pulling one coin's bias changes which sets the other is "
            "credited with."))
@@ -533,7 +532,7 @@ def starting_points(r) -> str:
     best = [e for e in ends if e["best"]]
     others = [e for e in ends if not e["best"]]
     ml = np.asarray(r.ml.theta)
-    equal = bool(np.ptp(ml) <= 1e-4)        # the maximum itself has the coins equal
+    equal = facts.ml_coins_coincide(r)      # the maximum itself has the coins equal
     text = (f"**Starting points.** A symmetric start is "
             + ("a fixed point" if equal else "a trap") + f": from theta = "
             f"{vec(s['symmetric_start'], lambda v: f'{v:g}')} every coin gets the same share of "
@@ -836,7 +835,7 @@ def sets_section(r, figs) -> str:
         out.append(table(hdr, rows))
     a = facts.assignment(r)
     em_s, post_s = round(a["sharpness_em"], 2), round(a["sharpness_posterior"], 2)
-    empty = [j for j, w in enumerate(r.map.weights) if w < 1e-6] if r.options.learned else []
+    empty = facts.empty_map_coins(r)
     if empty:
         out.append(f"EM-MAP has emptied {', '.join(f'coin {j}' for j in empty)} (weight 0 at the "
                    f"mode), so it is sure of every set's coin only because it leaves "
