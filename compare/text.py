@@ -17,6 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import facts
+from .sections import checks as sections_checks
+from .sections import terms
+from .words import blocks
 from .markdown import code_block, embed, escape, number_figures, plain, table
 from .rungs import RUNGS, z_value
 
@@ -900,19 +903,7 @@ def predictive_check(r) -> str:
 # ---------------------------------------------------------------- checks and take-aways
 
 def checks_section(agreement) -> str:
-    soft = [c for c in agreement if c["kind"] == "software"]
-    find = [c for c in agreement if c["kind"] == "finding"]
-    word = {"pass": "pass", "borderline": "pass (borderline)", "fail": "**fail**",
-            "not assessable": "not assessable"}
-    rows = [[c["check"], "n/a" if c["difference"] is None else f"{c['difference']:.2g}",
-             "n/a" if c["tolerance"] is None else f"{c['tolerance']:.2g}", word[c["status"]]]
-            for c in soft]
-    out = ["## Software checks: one quantity computed two ways\n",
-           table(["check", "difference", "tolerance", "verdict"], rows)]
-    out += [f"- **{c['check']}** — {c['explanation']}" for c in soft]
-    out += ["", "## Findings: different quantities, compared to learn from them\n"]
-    out += [f"- **{c['check']}** — {c['explanation']}" for c in find]
-    return "\n".join(out) + "\n"
+    return blocks.section(sections_checks.build(agreement))
 
 
 def takeaways(r) -> str:
@@ -949,41 +940,8 @@ def takeaways(r) -> str:
 
 
 def reproduce(r) -> str:
-    """How to make this report again. Stage times are in summary.json (timings), not here: the
-    same command, data and seed give a byte-identical report.md."""
-    o = r.options
-    v = r.versions
-    return ("## Reproduce\n\n" + code_block(plain(r.command))
-            + f"\nSeed {o.seed}; {o.chains} chains × {o.draws} draws after {o.tune} warm-up, "
-            f"target_accept {o.target_accept}. Data sha256 {r.data.sha256[:16]}…. "
-            + ", ".join(f"{k} {val}" for k, val in v.items())
-            + ". The time each stage took is in summary.json (timings).\n")
+    return blocks.section(terms.reproduce(r))
 
 
 def glossary(r) -> str:
-    prob = r.options.hdi_prob
-    z = z_value(prob)
-    exact = ("the posterior computed without sampling: by quadrature on a fine grid for two "
-             "coins (the test suite checks it against adaptive quadrature), "
-             "in closed form (a Beta) for one coin; the referee for the samplers."
-             if r.exact is not None else
-             f"not available for K = {r.options.components} (the grid covers two coins, the "
-             "closed form one).")
-    return f"""## Terms
-
-- **ML / MAP**: the parameter values that maximise the likelihood / the posterior density. MAP is
-  computed in the coins' own probabilities (no Jacobian), so it is the same number EM-MAP gives.
-- **HDI**: highest-density interval, the narrowest interval holding {prob:.0%} of the posterior.
-- **Wald / Laplace interval**: estimate +/- {z:.2f} standard errors, from the curvature of the
-  log-likelihood at ML (Wald) or of the log-posterior at MAP (Laplace): a Gaussian approximation.
-- **MCSE**: Monte Carlo standard error of a posterior mean, the error due to using finitely many
-  draws. **ESS**: effective sample size, how many independent draws the correlated chain is worth.
-  **R-hat**: compares chains; above 1.01 they have not settled on the same distribution.
-- **Divergence**: a NUTS step that failed numerically; any divergence casts doubt on the draws.
-- **Exact**: {exact}
-- **Log evidence**: log p(data), the likelihood averaged over the prior; the difference of two
-  is the log Bayes factor. **elpd (LOO)**: the log predictive density of each set given the others,
-  summed.
-- **Gibbs labels**: the sampler draws unordered coins and sorts each draw by theta, which gives
-  the ordered model's posterior exactly because the prior is the same for every coin.
-"""
+    return blocks.section(terms.glossary(r))
