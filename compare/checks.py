@@ -1,7 +1,10 @@
 """What the methods say about each other: software checks and statistical findings.
 
-Every entry is a dict {check, kind, quantities, difference, tolerance, agree, status,
-explanation}.
+Every entry is a :class:`Check` record: a ``code`` (which check), its ``kind``, the quantities it
+compares, the difference and tolerance, the verdict, and its title and explanation as facts
+(compare.records) that the words layer renders in any language. ``to_dict()`` is the form
+summary.json keeps, {check, kind, quantities, difference, tolerance, agree, status,
+explanation}, with the English title and explanation.
 
 - ``kind: "software"``: two computations of the same quantity that must agree if the code is
   right (EM-MAP vs PyMC's optimiser, EM-ML vs the flat-prior mode, each sampler vs the exact
@@ -15,15 +18,19 @@ explanation}.
   estimates inside the HDI, the known labels). These are not pass/fail facts: ``agree`` and
   ``tolerance`` are None, ``status`` is "finding"; ``difference`` is the size measured.
 
-Every number in an explanation is computed here or in compare.facts.
+Every number in an explanation is computed here or in compare.facts; every choice of wording
+(which variant, which clause) is made here; the words are in the catalogue (``check.*``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 
 from . import facts
-from .markdown import escape
+from .records import Fact, fact
 from .rungs import by_kind, samplers, z_value
 
 OPT_TOL = 1e-4          # two optimisers of the same function
@@ -31,52 +38,78 @@ MC_SIGMAS = 4.0
 #: a sampler's sd against the exact one: within 10% (with an ESS of 400, the floor the diagnostics
 #: ask for, an sd's Monte Carlo error is about 3.5%, so 10% is about three of them)
 SD_TOL = 0.10
+#: what the sampler diagnostics ask for (read by the checks and the report's words)
+RHAT_MAX = 1.01
+ESS_MIN = 400
 
 
-def _fmt(values, digits=4):
-    return ", ".join(f"{v:.{digits}f}" for v in values)
+@dataclass(frozen=True)
+class Check:
+    """One check or finding, as a record."""
+
+    code: str
+    kind: str                       # "software" or "finding"
+    title: Fact
+    quantities: dict
+    difference: float | None
+    tolerance: float | None
+    agree: bool | None
+    status: str                     # pass, borderline, fail, not assessable, finding
+    explanation: tuple              # facts, said one after the other
+
+    def to_dict(self, lang: str = "en") -> dict:
+        """summary.json's form (English there, whatever the report's language)."""
+        if lang == "en":
+            return self._en
+        return self._dict(lang)
+
+    @cached_property
+    def _en(self) -> dict:
+        return self._dict("en")
+
+    def _dict(self, lang: str) -> dict:
+        from .words import render
+
+        return {"check": render(self.title, lang), "kind": self.kind,
+                "quantities": self.quantities, "difference": self.difference,
+                "tolerance": self.tolerance, "agree": self.agree, "status": self.status,
+                "explanation": "".join(f if isinstance(f, str) else render(f, lang)
+                                       for f in self.explanation if f is not None)}
+
+    def __getitem__(self, key):
+        """Dict-style reading of the English form (``c["check"]``, ``c["explanation"]``)."""
+        return self._en[key]
 
 
-def _signed(x: float, digits: int = 4) -> str:
-    """+0.0123; a value that rounds to zero in ``digits`` decimals in two significant digits
-    (+3.2e-06), and never "-0.00"."""
-    if x == 0:
-        return f"{0:.{digits}f}"
-    return f"{x:+.{digits}f}" if abs(x) >= 0.5 * 10 ** -digits else f"{x:+.1e}"
+def _num(x):
+    return None if x is None else float(x)
 
 
-def _sds(values) -> str:
-    """Distances in sds: two decimals, "< 0.01" below that."""
-    return ", ".join("< 0.01" if abs(v) < 0.005 else f"{v:.2f}" for v in values)
-
-
-def _software(name, quantities, difference, tolerance, agree, explanation, unmixed=()):
+def _software(code, title, quantities, difference, tolerance, agree, explanation, unmixed=()):
     """A software check; ``unmixed``: the samplers it rests on whose diagnostics fail."""
+    explanation = tuple(explanation)
     if unmixed:
-        explanation += (f" Not assessable: {' and '.join(unmixed)} did not mix (its R-hat or "
-                        "ESS fails, see the top of the report), so its Monte Carlo error is "
-                        "itself unreliable and agreement within it proves nothing.")
-        return {"check": name, "kind": "software", "quantities": quantities,
-                "difference": None if difference is None else float(difference),
-                "tolerance": None if tolerance is None else float(tolerance),
-                "agree": None, "status": "not assessable", "explanation": explanation}
+        return Check(code, "software", title, quantities, _num(difference), _num(tolerance),
+                     None, "not assessable",
+                     explanation + (fact("check.not_assessable", samplers=list(unmixed)),))
     status = "fail" if not agree else facts.check_status(difference, tolerance)
     if status == "borderline":
-        explanation += (f" Borderline: the difference is {difference / tolerance:.0%} of the "
-                        "tolerance.")
-    return {"check": name, "kind": "software", "quantities": quantities,
-            "difference": None if difference is None else float(difference),
-            "tolerance": None if tolerance is None else float(tolerance),
-            "agree": bool(agree), "status": status, "explanation": explanation}
+        explanation += (fact("check.borderline", share=difference / tolerance),)
+    return Check(code, "software", title, quantities, _num(difference), _num(tolerance),
+                 bool(agree), status, explanation)
 
 
-def _finding(name, quantities, difference, explanation):
-    return {"check": name, "kind": "finding", "quantities": quantities,
-            "difference": None if difference is None else float(difference), "tolerance": None,
-            "agree": None, "status": "finding", "explanation": explanation}
+def _finding(code, title, quantities, difference, explanation):
+    return Check(code, "finding", title, quantities, _num(difference), None, None, "finding",
+                 tuple(explanation))
 
 
-def all_checks(r) -> list[dict]:
+def find(agreement, code: str) -> list[Check]:
+    """The checks of ``agreement`` with this code (a check per sampler shares one code)."""
+    return [c for c in agreement if c.code == code]
+
+
+def all_checks(r) -> list[Check]:
     ran = lambda rungs: [x for x in rungs if r.results.get(x.key) is not None]  # noqa: E731
     marg = facts.marginals(r)
     out = [map_vs_find_map(r), ml_vs_flat_mode(r)]
@@ -102,14 +135,11 @@ def map_vs_find_map(r):
     d = float(max(np.max(np.abs(em_t - pm_t)), np.max(np.abs(em_w - pm_w))))
     a, b = r.options.prior
     ok = d <= OPT_TOL
-    why = (f"Both maximise the same posterior density Beta({a:g}, {b:g}) × likelihood in the "
-           f"original parameters (no Jacobian): EM-MAP theta = {_fmt(em_t, 6)}, PyMC theta = "
-           f"{_fmt(pm_t, 6)}; they differ by {d:.1e}.")
+    why = [fact("check.map_vs_find_map.why", a=a, b=b, em=em_t, pymc=pm_t, difference=d)]
     if not ok:
-        why += (" They disagree by more than the optimisers' precision: one of them stopped at a "
-                "different local maximum (compare their log-posteriors "
-                f"{r.map.log_posterior:.6f} and {r.nuts.find_map['log_posterior']:.6f}).")
-    return _software("EM-MAP = PyMC posterior mode (same prior)",
+        why.append(fact("check.map_vs_find_map.apart", em=r.map.log_posterior,
+                        pymc=r.nuts.find_map["log_posterior"]))
+    return _software("map_vs_find_map", fact("check.map_vs_find_map.title"),
                      {"em_map_theta": em_t.tolist(), "find_map_theta": pm_t.tolist(),
                       "em_map_weights": em_w.tolist(), "find_map_weights": pm_w.tolist()},
                      d, OPT_TOL, ok, why)
@@ -119,13 +149,10 @@ def ml_vs_flat_mode(r):
     em_t, pm_t = np.asarray(r.ml.theta), np.asarray(r.flat_mode["theta"])
     d = float(np.max(np.abs(em_t - pm_t)))
     ok = d <= OPT_TOL
-    why = (f"Under flat Beta(1, 1) priors the posterior density is the likelihood, so its mode "
-           f"is the ML estimate: EM-ML {_fmt(em_t, 6)}, PyMC mode {_fmt(pm_t, 6)}, "
-           f"difference {d:.1e}.")
+    why = [fact("check.ml_vs_flat_mode.why", em=em_t, pymc=pm_t, difference=d)]
     if not ok:
-        why += (" The difference exceeds the optimisers' precision: the likelihood has more than "
-                f"one maximum (log-likelihood at EM-ML {r.ml.log_likelihood:.6f}).")
-    return _software("EM-ML = posterior mode under a flat prior",
+        why.append(fact("check.ml_vs_flat_mode.apart", log_likelihood=r.ml.log_likelihood))
+    return _software("ml_vs_flat_mode", fact("check.ml_vs_flat_mode.title"),
                      {"em_ml_theta": em_t.tolist(), "flat_mode_theta": pm_t.tolist()}, d, OPT_TOL,
                      ok, why)
 
@@ -139,57 +166,54 @@ def mean_vs_exact(r, res, label):
     means_ok = bool(np.all(z <= MC_SIGMAS))
     sds_ok = bool(np.all(np.abs(sd_ratio - 1) <= SD_TOL))
     ok = means_ok and sds_ok
-    why = (f"{label} posterior means {_fmt(mean)} vs exact {_fmt(ref)} ({r.exact['method']}): "
-           f"off by {_fmt(z, 1)} Monte Carlo standard errors (MCSE {_fmt(mcse)}); "
-           f"sd ratio {_fmt(sd_ratio, 3)} (held to {1 - SD_TOL:.2f}-{1 + SD_TOL:.2f}).")
+    why = [fact("check.mean_vs_exact.why", sampler=label, mean=mean, exact=ref,
+                method=r.exact["method"], z=z, mcse=mcse, sd_ratio=sd_ratio,
+                low=1 - SD_TOL, high=1 + SD_TOL)]
     if not res.warnings:
-        if ok:
-            why += " Within Monte Carlo error: the sampler explores the right posterior."
-        elif means_ok:
-            why += (" The means agree within Monte Carlo error, but the sds do not: the chains "
-                    "have not explored the posterior's tails fully (its diagnostics cannot see "
-                    "this) or are too short.")
-        else:
-            why += (" Outside Monte Carlo error: the chains have not explored the posterior "
-                    "correctly (see the diagnostics) or are too short.")
+        why.append(fact("check.mean_vs_exact.verdict",
+                        "within" if ok else "sds_off" if means_ok else "outside"))
     # the statistic held to the tolerance: the mean's distance in MCSE (the sd ratio is checked
     # against 10% as well, and reported)
-    return _software(f"{label} posterior mean = exact posterior mean",
+    why.append(fact("check.in_mcse"))
+    return _software(f"{res_code(label)}_vs_exact",
+                     fact("check.mean_vs_exact.title", sampler=label),
                      {"mean": mean.tolist(), "exact_mean": ref.tolist(), "mcse": mcse.tolist(),
                       "z": z.tolist(), "sd_ratio": sd_ratio.tolist()},
-                     float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)",
+                     float(np.max(z)), MC_SIGMAS, ok, why,
                      unmixed=(label,) if res.warnings else ())
 
 
+def res_code(label: str) -> str:
+    """A sampler's short name as a code ("NUTS" -> "nuts")."""
+    return label.lower().replace("-", "_").replace(" ", "_")
+
+
 def gibbs_vs_nuts(r):
+    z = facts.gibbs_nuts_z(r)
     g, n = r.gibbs.posterior["theta"], r.nuts.posterior["theta"]
-    d = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"]))
     se = np.hypot(g["mcse_mean"], n["mcse_mean"])
-    z = d / se
     ok = bool(np.all(z <= MC_SIGMAS))
-    why = (f"Two samplers of the same posterior, one drawing the hidden coins (Gibbs), one with "
-           f"them summed out (NUTS): means {_fmt(g['mean'])} vs {_fmt(n['mean'])}, apart by "
-           f"{_fmt(z, 1)} combined MCSE.")
+    why = [fact("check.gibbs_vs_nuts.why", gibbs=g["mean"], nuts=n["mean"], z=z)]
     unmixed = tuple(name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.nuts)) if res.warnings)
     if not unmixed:
-        why += " They agree within Monte Carlo error." if ok else \
-            " They disagree beyond Monte Carlo error: one of the two has not mixed."
-    return _software("Gibbs = NUTS", {"gibbs_mean": g["mean"], "nuts_mean": n["mean"],
-                                      "combined_mcse": se.tolist(), "z": z.tolist()},
-                     float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)",
-                     unmixed=unmixed)
+        why.append(fact("check.gibbs_vs_nuts.verdict", "agree" if ok else "disagree"))
+    why.append(fact("check.in_mcse"))
+    return _software("gibbs_vs_nuts", fact("check.gibbs_vs_nuts.title"),
+                     {"gibbs_mean": g["mean"], "nuts_mean": n["mean"],
+                      "combined_mcse": se.tolist(), "z": z.tolist()},
+                     float(np.max(z)), MC_SIGMAS, ok, why, unmixed=unmixed)
 
 
 def diagnostics(r):
     d = r.nuts.diagnostics
     ok = not d["warnings"]
-    ess = "n/a" if d["ess_bulk_min"] is None else f"{d['ess_bulk_min']:.0f}"
-    why = (f"{d['chains']} chains × {d['draws']} draws: max R-hat "
-           f"{'n/a' if d['r_hat_max'] is None else format(d['r_hat_max'], '.4f')} (needs <= 1.01), "
-           f"min bulk ESS {ess} (needs >= 400), {d['divergences']} divergences (needs 0). ")
-    why += ("Nothing in these diagnostics casts doubt on the draws." if ok else
-            "; ".join(w.rstrip(".") for w in d["warnings"]) + ".")
-    return _software("NUTS sampler diagnostics",
+    why = [fact("check.diagnostics.why", chains=d["chains"], draws=d["draws"],
+                r_hat=d["r_hat_max"], ess=d["ess_bulk_min"], divergences=d["divergences"],
+                r_hat_max=RHAT_MAX, ess_min=ESS_MIN)]
+    why.append(fact("check.diagnostics.verdict", "ok") if ok else
+               fact("check.diagnostics.verdict", "warn",
+                    warnings=[w.rstrip(".") for w in d["warnings"]]))
+    return _software("diagnostics", fact("check.diagnostics.title"),
                      {"r_hat_max": d["r_hat_max"], "ess_bulk_min": d["ess_bulk_min"],
                       "divergences": d["divergences"]}, None, None, ok, why)
 
@@ -202,19 +226,15 @@ def inside_hdi(r, fit, label):
     inside = (t >= lo) & (t <= hi)
     outside = np.maximum(lo - t, t - hi).clip(min=0)
     prob = p["hdi_prob"]
-    why = (f"{label} theta {_fmt(t)} against the {prob:.0%} HDI "
-           + "; ".join(f"[{a:.4f}, {b:.4f}]" for a, b in zip(lo, hi)) + ". ")
+    intervals = [fact("check.interval4", low=a, high=b) for a, b in zip(lo, hi)]
+    why = [fact("check.inside_hdi.why", estimate=label, theta=t, prob=prob, intervals=intervals)]
     if inside.all():
-        why += (f"Every estimate is a plausible value under the posterior. The intervals are "
-                f"{_fmt(hi - lo, 3)} wide: with {r.data.n_sets} sets the data pin each coin down "
-                "only that far.")
+        why.append(fact("check.inside_hdi.inside", widths=hi - lo, sets=r.data.n_sets))
     else:
-        coins = ", ".join(f"coin {i}" for i in np.flatnonzero(~inside))
-        why += (f"Outside for {coins}: the posterior puts less than {1 - prob:.0%} of its mass "
-                "beyond this value"
-                + (" — the prior pulls the posterior away from ML" if label == "EM-ML" else "")
-                + ".")
-    return _finding(f"{label} inside the posterior HDI",
+        why.append(fact("check.inside_hdi.outside", "ml" if label == "EM-ML" else "other",
+                        coins=[fact("check.coin", i=int(i)) for i in np.flatnonzero(~inside)], tail=1 - prob))
+    return _finding(f"{res_code(label)}_inside_hdi",
+                    fact("check.inside_hdi.title", estimate=label),
                     {"theta": t.tolist(), "hdi_low": lo.tolist(), "hdi_high": hi.tolist(),
                      "inside": inside.tolist()}, float(np.max(outside)), why)
 
@@ -225,48 +245,38 @@ def wald_vs_hdi(r, marg):
     z = z_value(prob)
     se = r.ml.std_error["theta"]
     if any(s is None for s in se):
-        return _finding("EM Wald interval vs posterior HDI", {"std_error": se}, None,
-                        "EM-ML has no standard error here (a theta on the boundary or a singular "
-                        "information matrix), so there is no Wald interval: the curvature at the "
-                        "maximum says nothing about the uncertainty. Use the posterior.")
+        return _finding("wald_vs_hdi", fact("check.wald_vs_hdi.title_none"), {"std_error": se},
+                        None, [fact("check.wald_vs_hdi.none")])
     se = np.asarray(se)
     wald = 2 * z * se
     hdi = np.asarray(p["hdi_high"]) - np.asarray(p["hdi_low"])
     ratio = wald / hdi
     lo, hi = np.asarray(r.ml.theta) - z * se, np.asarray(r.ml.theta) + z * se
-    why = (f"Wald {prob:.0%} interval (ML +/- {z:.2f} SE) widths {_fmt(wald, 3)} vs HDI widths "
-           f"{_fmt(hdi, 3)}: ratio {_fmt(ratio, 2)}. Two things differ: ML has no prior while the "
-           "posterior has one, and the Wald interval assumes a Gaussian shape. ")
+    why = [fact("check.wald_vs_hdi.why", prob=prob, z=z, wald=wald, hdi=hdi, ratio=ratio)]
     lap = facts.laplace(r, seed=r.options.seed)
     if lap is not None:
         src = lap["reference"]
-        why += (f"Separating them with the same prior: the Laplace Gaussian (at the MAP, with the "
-                f"curvature there) has sds {_fmt(lap['sd_ratio'], 2)} times the {src} ones. ")
+        why.append(fact("check.wald_vs_hdi.laplace", sd_ratio=lap["sd_ratio"], source=src))
         if r.options.components > 1:
-            why += (f"It puts {lap['swapped']:.1%} of its mass where the coins' order is reversed "
-                    f"and {lap['outside']:.1%} outside [0, 1], regions the posterior does not "
-                    f"have; cut to the ordered unit {'square' if r.options.components == 2 else 'cube'}, "
-                    f"its sds are {_fmt(lap['sd_ratio_cut'], 2)} times the {src} ones. ")
+            why.append(fact("check.wald_vs_hdi.cut", "square" if r.options.components == 2
+                            else "cube", swapped=lap["swapped"], outside=lap["outside"],
+                            sd_ratio_cut=lap["sd_ratio_cut"], source=src))
         else:
-            why += f"It puts {lap['outside']:.1%} of its mass outside [0, 1]. "
-        why += facts.laplace_verdict(lap) + " "
+            why.append(fact("check.wald_vs_hdi.outside", outside=lap["outside"]))
+        why += [facts.laplace_verdict(lap), fact("check.space")]
         c = lap["correlation"]
         if c is not None:
-            why += (f"Its correlation between the coins is {_signed(c['laplace'], 2)} "
-                    f"({_signed(c['laplace_cut'], 2)} after the cut) where the {src} posterior's is "
-                    f"{c['posterior']:+.2f}. ")
+            why.append(fact("check.wald_vs_hdi.correlation", laplace=c["laplace"],
+                            cut=c["laplace_cut"], posterior=c["posterior"], source=src))
     if np.any(lo < 0) or np.any(hi > 1):
-        why += f"The Wald interval even leaves [0, 1] ({_fmt(lo, 3)} to {_fmt(hi, 3)}). "
+        why.append(fact("check.wald_vs_hdi.leaves", low=lo, high=hi))
     if r.choice and r.choice["verdict"]["fewer_than_asked"]:
-        why += ("With more data they meet only if the coins really differ (Bernstein-von Mises "
-                "needs a model whose parameters the data can tell apart): where one coin fits, "
-                "as here, the posterior runs into the diagonal theta_0 = theta_1 and stays "
-                "non-Gaussian. ")
+        why.append(fact("check.wald_vs_hdi.meet", "not_if_one"))
     else:
-        why += ("They meet as the data grow (Bernstein-von Mises"
-                + ("; see the size study). " if "size" in r.studies_run else "). "))
-    why += "(difference: the largest |log ratio| of the widths.)"
-    return _finding("EM Wald interval vs posterior HDI (width ratio)",
+        why.append(fact("check.wald_vs_hdi.meet", "size_study" if "size" in r.studies_run
+                        else "grow"))
+    why.append(fact("check.wald_vs_hdi.difference"))
+    return _finding("wald_vs_hdi", fact("check.wald_vs_hdi.title"),
                     {"wald_width": wald.tolist(), "hdi_width": hdi.tolist(),
                      "ratio": ratio.tolist(), "laplace": lap},
                     float(np.max(np.abs(np.log(ratio)))), why)
@@ -274,15 +284,9 @@ def wald_vs_hdi(r, marg):
 
 def responsibilities_vs_assignment(r):
     f = facts.assignment(r)
-    why = (f"Same prior on both sides: EM-MAP's responsibilities use one point (the posterior "
-           f"mode); the posterior probabilities average the same formula over all plausible "
-           f"thetas. Largest gap, over every set and coin: set {f['set'] + 1}, P(coin "
-           f"{f['coin']}) {f['em']:.3f} (EM-MAP) vs {f['posterior']:.3f} (posterior). For "
-           f"{f['less_sure']} of {f['sets']} sets the posterior is less sure than EM-MAP (a "
-           "lower probability for the most likely coin): averaging over uncertain thetas usually "
-           "blurs the assignment, but not always, since the average can also move towards "
-           "another coin.")
-    return _finding("EM-MAP responsibilities vs posterior assignment probabilities",
+    why = [fact("check.responsibilities.why", set=f["set"] + 1, coin=f["coin"], em=f["em"],
+                posterior=f["posterior"], less_sure=f["less_sure"], sets=f["sets"])]
+    return _finding("responsibilities_vs_assignment", fact("check.responsibilities.title"),
                     {"em": np.asarray(r.map.responsibilities).tolist(),
                      "posterior": np.asarray(r.nuts.assignment_probability).tolist(),
                      "max_per_set": f["max_per_set"], "largest": {
@@ -293,36 +297,25 @@ def responsibilities_vs_assignment(r):
 def map_vs_mean(r, marg):
     rows = facts.map_vs_mean(r, marg)
     sampled = marg[0]["source"] != "exact"      # peaks of a smoothed density of draws: 2 decimals
+    many = len(rows) > 1
+    d = 2 if sampled else 4
     parts = []
     for i, m in enumerate(rows):
-        d = 2 if sampled else 4
-        split = (f" = {_signed(m['shape'], d)} (mean vs marginal peak) {_signed(m['joint'], d)} "
-                 "(marginal peak vs joint peak)" if len(rows) > 1 else
-                 " (one coin: its marginal is the whole posterior, whose peak is the MAP)")
-        parts.append(f"coin {i}: MAP {m['map']:.4f}, peak of its own marginal "
-                     f"{m['peak']:.{marg[i]['peak_digits']}f}, mean {m['mean']:.4f}; mean - MAP = "
-                     f"{_signed(m['gap'])} ({_signed(m['gap_sd'], 2)} sd){split}")
-    big = [f"coin {i}'s {term}" for i, m in enumerate(rows)
-           for term, small in (("whole gap", m["gap_small"]),
-                               ("mean-vs-peak term", m["shape_small"]),
-                               ("peak-vs-MAP term", m["joint_small"]))
-           if not small and (term != "peak-vs-MAP term" or len(rows) > 1)]
-    if len(rows) > 1:
-        why = ("; ".join(parts) + ". Two things separate them. MAP is the highest point of the "
-               "joint posterior of all thetas, which need not sit at each marginal's own peak: the "
-               "ordering cuts the joint and the coins are correlated. And a lopsided marginal puts "
-               "its mean away from its peak. ")
-    else:
-        why = ("; ".join(parts).replace("coin 0: ", "") + ". With one coin the MAP is the peak of "
-               "theta's own posterior, so only its shape separates MAP and mean: a lopsided "
-               "curve puts its mean away from its peak. ")
-    why += (("Larger than a quarter of a posterior sd: " + ", ".join(big) + ".") if big else
-            "Here each term is within a quarter of a posterior sd.")
-    why += (f" (Marginal peaks and means from the {marg[0]['source']} posterior"
-            + ("; a peak of a smoothed density of draws is resolved only to about half an sd, "
-               "so the split is rough and a term is called large only beyond that)."
-               if sampled else ".)"))
-    return _finding("MAP vs posterior mean",
+        split = (fact("check.map_vs_mean.split", "terms", d=d, shape=m["shape"],
+                      joint=m["joint"]) if many else fact("check.map_vs_mean.split", "one"))
+        parts.append(fact("check.map_vs_mean.coin", "many" if many else "one", coin=i,
+                          map=m["map"], peak=m["peak"], digits=marg[i]["peak_digits"],
+                          mean=m["mean"], gap=m["gap"], gap_sd=m["gap_sd"], split=split))
+    big = [fact("check.map_vs_mean.big", term, coin=i) for i, m in enumerate(rows)
+           for term, small in (("whole", m["gap_small"]), ("shape", m["shape_small"]),
+                               ("joint", m["joint_small"]))
+           if not small and (term != "joint" or many)]
+    why = [fact("check.map_vs_mean.why", "many" if many else "one", parts=parts)]
+    why.append(fact("check.map_vs_mean.large", terms=big) if big else
+               fact("check.map_vs_mean.small"))
+    why.append(fact("check.map_vs_mean.source", "sampled" if sampled else "exact",
+                    source=marg[0]["source"]))
+    return _finding("map_vs_mean", fact("check.map_vs_mean.title"),
                     {"map": [m["map"] for m in rows], "marginal_peak": [m["peak"] for m in rows],
                      "mean": [m["mean"] for m in rows], "sd": [m["sd"] for m in rows],
                      "gap_sd": [m["gap_sd"] for m in rows], "shape_sd": [m["shape_sd"] for m in rows],
@@ -341,6 +334,14 @@ def _placement(m, ref_m, ref_sd, r) -> str:
     return "astray"
 
 
+def _rung_says(rung, purpose: str):
+    """The rung's own sentence for ``purpose`` (a catalogue key ``rung.KEY.PURPOSE``), or None."""
+    from .words import catalogue
+
+    key = f"rung.{rung.key}.{purpose}"
+    return fact(key) if key in catalogue("en") else None
+
+
 def approximation_vs_reference(r, rung, marg):
     """An approximate posterior (e.g. VB) against the exact one (or NUTS without it)."""
     est = rung.estimates(r.results[rung.key], r.options)["theta"]
@@ -350,21 +351,21 @@ def approximation_vs_reference(r, rung, marg):
     dmean = np.abs(m - ref_m)
     short = 1 - sd / ref_sd
     name = rung.short
-    c1 = _finding(f"{name} mean vs {src} posterior mean",
+    c1 = _finding(f"{rung.key}_mean", fact("check.approximation.mean_title", rung=name,
+                                           source=src),
                   {f"{rung.key}_mean": m.tolist(), f"{src.lower()}_mean": ref_m.tolist()},
                   float(np.max(dmean / ref_sd)),
-                  f"{name} means {_fmt(m)} vs {src} {_fmt(ref_m)}: off by {_sds(dmean / ref_sd)} "
-                  "posterior sd. " + rung.text.get(_placement(m, ref_m, ref_sd, r), ""))
+                  [fact("check.approximation.mean", rung=name, mean=m, source=src, ref=ref_m,
+                        off=dmean / ref_sd), _rung_says(rung, _placement(m, ref_m, ref_sd, r))])
     if np.all(np.abs(short) < 0.01):
-        width = (f"{name} sd {_fmt(sd)} vs {src} {_fmt(ref_sd)}: the same to within 1%."
-                 + (" With one coin there is no hidden coin to factorise out, so mean-field VB is "
-                    "exact." if r.options.components == 1 else ""))
+        width = [fact("check.approximation.same_sd", "one" if r.options.components == 1
+                      else "many", rung=name, sd=sd, source=src, ref=ref_sd)]
     else:
-        width = (f"{name} sd {_fmt(sd)} vs {src} {_fmt(ref_sd)}: {name} is "
-                 + ", ".join(f"{100 * abs(s):.0f}% {'narrower' if s > 0 else 'wider'}"
-                             for s in short) + ". "
-                 + (rung.text.get("width", "") if np.all(short > 0.01) else ""))
-    c2 = _finding(f"{name} sd vs {src} posterior sd",
+        width = [fact("check.approximation.sd", rung=name, sd=sd, source=src, ref=ref_sd,
+                      by=[fact("check.approximation.by", "narrower" if s > 0 else "wider",
+                               percent=100 * abs(s)) for s in short]),
+                 _rung_says(rung, "width") if np.all(short > 0.01) else None]
+    c2 = _finding(f"{rung.key}_sd", fact("check.approximation.sd_title", rung=name, source=src),
                   {f"{rung.key}_sd": sd.tolist(), f"{src.lower()}_sd": ref_sd.tolist(),
                    "shortfall": short.tolist()}, float(np.max(np.abs(short))), width)
     return [c1, c2]
@@ -380,14 +381,10 @@ def known_labels(r):
     comp = np.asarray(k["component_of_set"])
     hits = float(np.mean(np.argmax(r.ml.responsibilities, axis=1) == comp))
     d = float(max(np.max(np.abs(ml - truth)), np.max(np.abs(mean - truth))))
-    why = (f"With the coins known ({', '.join(escape(c) for c in k['coins'])}), ML is a ratio "
-           f"of counts: "
-           f"{_fmt(truth, 3)}. Labels hidden: EM-ML {_fmt(ml)}, posterior mean {_fmt(mean)} "
-           f"(sd {_fmt(sd, 3)}). EM's most likely coin matches the known coin for "
-           f"{hits:.0%} of the sets. The known-label estimates are "
-           + ("inside" if inside.all() else "not all inside") + " the HDI"
-           + ("." if inside.all() else ": the hidden-label model has drawn the coins differently."))
-    return _finding("known labels vs EM and the posterior",
+    why = [fact("check.known_labels.why", "inside" if inside.all() else "outside",
+                coins=[fact("check.user", text=c) for c in k["coins"]], truth=truth, ml=ml,
+                mean=mean, sd=sd, hits=hits)]
+    return _finding("known_labels", fact("check.known_labels.title"),
                     {"known_label_ml": truth.tolist(), "em_ml": ml.tolist(),
                      "posterior_mean": mean.tolist(), "hdi_contains_known": inside.tolist(),
                      "em_assignment_accuracy": hits}, d, why)

@@ -419,3 +419,11 @@ def check_status(difference, tolerance) -> str:
     if difference > tolerance:
         return "fail"
     return "borderline" if difference > BORDERLINE * tolerance else "pass"
+
+
+def gibbs_nuts_z(r) -> np.ndarray:
+    """How far apart the Gibbs and NUTS posterior means are, per coin, in combined Monte Carlo
+    standard errors (the check "Gibbs = NUTS" holds it to checks.MC_SIGMAS)."""
+    g, n = r.gibbs.posterior["theta"], r.nuts.posterior["theta"]
+    d = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"]))
+    return d / np.hypot(g["mcse_mean"], n["mcse_mean"])

@@ -182,7 +182,7 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
                       "known_labels": None if r.known is None else
                       {k: v for k, v in r.known.items() if small or k != "component_of_set"}},
         "model_choice": r.choice,
-        "agreement": agreement,
+        "agreement": [c.to_dict() for c in agreement],
         "ladder": ladder_rows,
         "worked_example": {"first_iteration": first, "iterations": iters,
                            "first_step_three_ways": three},

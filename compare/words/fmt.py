@@ -84,6 +84,7 @@ FORMATS = {
     "signed": signed, "signed4": signed_digits, "corr": corr, "fixed2": fixed2, "sds": sds,
     "skew1": skew1, "odds": odds, "rough_odds": rough_odds, "short": short,
     "interval3": interval3, "g": lambda x: f"{x:g}", "int": lambda x: f"{int(x)}",
+    "f0": na(lambda x: f"{x:.0f}"), "signed2": lambda x: signed_digits(x, 2),
 }
 
 
@@ -93,7 +94,9 @@ def value(x, spec: str) -> str:
     if spec in FORMATS:
         return FORMATS[spec](x)
     if spec.startswith("vec"):
-        inner = spec[4:] if spec.startswith("vec:") else ("f" + spec[3:] if spec[3:] else "f4")
+        digits = spec[3:] or "4"
+        inner = spec[4:] if spec.startswith("vec:") else (
+            f"f{digits}" if f"f{digits}" in FORMATS else f".{digits}f")
         return ", ".join(value(v, inner) for v in x)
     if x is None:
         return "n/a"

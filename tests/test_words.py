@@ -1,0 +1,99 @@
+"""The words layer: every template in the catalogue is used with exactly the values it names, and
+every number format behaves at its edges.
+
+The check is static (no run needed): every ``fact("id", variant, name=value, ...)`` call in
+compare/ is read from the source; its id (with every variant it may take) must have a template,
+each template's placeholders must be among the values the call passes, and every value passed must
+be named by some variant's template (a misspelt placeholder leaves a value unused)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from compare.records import fact
+from compare.words import MissingValue, catalogue, placeholders, render, show
+from compare.words import fmt
+
+ROOT = Path(__file__).resolve().parents[1] / "compare"
+
+
+def fact_calls():
+    """(file:line, id, variant or None for 'any', keyword names or None when **kwargs) of every
+    fact(...) call with a literal id."""
+    for path in sorted(ROOT.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "fact"):
+                continue
+            if not node.args or not isinstance(node.args[0], ast.Constant):
+                continue            # an id built at run time: covered by the panel's renders
+            variant = "*"
+            if len(node.args) > 1:
+                v = node.args[1]
+                variant = v.value if isinstance(v, ast.Constant) else None
+            names = None if any(k.arg is None for k in node.keywords) else {
+                k.arg for k in node.keywords}
+            if isinstance(node.args[0].value, str):
+                yield f"{path.name}:{node.lineno}", node.args[0].value, variant, names
+
+
+CALLS = list(fact_calls())
+
+
+def templates_for(key, variant):
+    cat = catalogue("en")
+    if variant == "*":                      # no variant given
+        return {key: cat[key]} if key in cat else {}
+    if variant is None:                     # chosen at run time: every variant of the id
+        return {k: t for k, t in cat.items() if k.startswith(key + ".")}
+    return {f"{key}.{variant}": cat[f"{key}.{variant}"]} if f"{key}.{variant}" in cat else {}
+
+
+@pytest.mark.parametrize("where,key,variant,names", CALLS, ids=[c[0] for c in CALLS])
+def test_every_fact_has_its_template_and_values(where, key, variant, names):
+    found = templates_for(key, variant)
+    assert found, f"{where}: no template for {key!r} (variant {variant!r})"
+    if names is None:
+        return
+    for k, template in found.items():
+        missing = placeholders(template) - names
+        assert not missing, f"{where}: template {k!r} names {missing}, not passed"
+    used = set().union(*(placeholders(t) for t in found.values()))
+    assert names <= used, f"{where}: values {names - used} are named by no template of {key!r}"
+
+
+def test_every_template_is_used_somewhere():
+    used = set()
+    for _, key, variant, _ in CALLS:
+        used |= set(templates_for(key, variant))
+    dynamic = ("checks_section.header.", "checks_section.status.", "noun.", "rung.")
+    unused = [k for k in catalogue("en") if k not in used and not k.startswith(dynamic)]
+    assert not unused, f"templates no fact uses: {unused}"
+
+
+def test_missing_value_is_an_error():
+    with pytest.raises(MissingValue, match="check.borderline"):
+        render(fact("check.borderline"))
+
+
+def test_plural_nouns_and_lists():
+    assert show(1, "n:coin") == "1 coin" and show(3, "n:coin") == "3 coins"
+    assert show([fact("check.coin", i=0), fact("check.coin", i=2)], "list") == "coin 0, coin 2"
+    assert show(["a", "b"], "list: and ") == "a and b"
+    assert show(None) == "" and show(None, "f4") == "n/a"
+
+
+@pytest.mark.parametrize("spec,x,want", [
+    ("signed", 0.0, "+0.0000"), ("signed", 3e-6, "+3.0e-06"), ("signed", -0.01234, "-0.0123"),
+    ("signed2", -0.001, "-1.0e-03"), ("signed2", 0.0, "0.00"), ("corr", -0.004, "0.00"),
+    ("corr", -0.5, "-0.50"), ("fixed2", -0.001, "0.00"), ("sds", 0.004, "< 0.01"),
+    ("skew1", -0.04, "0.0"), ("odds", 0.0, "1"), ("odds", 50.0, "about 10^22"),
+    ("rough_odds", 2.2, "about 9"), ("short", 0.0007962624, "0.0007962624"),
+    ("short", 1e-5, "1.0000e-05"), ("interval3", (0.1, 0.25), "[0.100, 0.250]"),
+    ("interval3", (None, None), "n/a"), ("vec4", [0.5, None], "0.5000, n/a"),
+    ("vec1", [1.25, 2.0], "1.2, 2.0"), ("vec:sds", [0.001, 0.5], "< 0.01, 0.50"),
+    ("f0", None, "n/a"), (".1%", 0.25, "25.0%"),
+])
+def test_formats(spec, x, want):
+    assert fmt.value(x, spec) == want
