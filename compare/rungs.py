@@ -1,14 +1,23 @@
 """The ladder from EM to the exact posterior: one registry entry per method (a "rung").
 
 Each rung says its name, how it treats the hidden coins and the thetas, how to run it on
-(data, options), and how to describe its result in one common form, :class:`Estimate` per
-parameter: a centre (point or posterior mean), an sd, an interval and its kind, and draws or a
-density where it has them. The ladder table, the ladder figure, summary.json's ``ladder``, the
-checks against the exact posterior and the warnings all loop over :data:`RUNGS`, so a new
-method is one new entry here (plus, if it likes, a sentence of its own in the report).
+(data, options), and how to describe its result in one common form, a
+:class:`compare.marginal.Marginal` per parameter component (centre, sd, interval and its kind,
+quantiles, HDI, a density or draws where it has them, and its provenance). The ladder table, the
+ladder figure, summary.json's ``ladder``, the checks against the exact posterior and the
+warnings all loop over :data:`RUNGS`, so a new method is one new entry here
+(tests/test_compare.py adds a Laplace rung and sees its rows, its curve and its findings).
+Its words (label, the method table's cells, sentences of its own) are in the catalogue under
+``rung.KEY`` where it has any.
 
-Stages: "em" rungs run first, in this process (milliseconds); "reference" rungs need no PyMC
-and run in a forked worker beside the PyMC compile; "posterior" rungs need the compiled model.
+Where each stage really runs (compare/run.py orchestrates it):
+
+- "em" rungs (EM-ML, EM-MAP, VB): in the main process, first (milliseconds).
+- "reference" rungs (Gibbs, the exact posterior): in the main process too, right after the EM
+  rungs, while the PyMC process compiles and samples on the other core; they need no PyMC.
+- "posterior" rungs (NUTS): in the PyMC process, which compare.posterior forks right after the
+  input is validated (or in the main process with COINMIX_SERIAL=1, or where no fork is
+  available); their results come back through a pipe.
 """
 
 from __future__ import annotations
@@ -21,20 +30,12 @@ import numpy as np
 import bayes
 import em
 
+from .marginal import BetaMarginal, DrawsMarginal, GaussianMarginal, GridMarginal, Marginal
+from .marginal import z_value  # noqa: F401  (re-exported: the report's modules read it here)
 from .options import derived_seed
 
-
-@dataclass(frozen=True)
-class Estimate:
-    """What a rung says about one parameter component (e.g. theta[0])."""
-
-    centre: float | None            # the point, or the posterior mean
-    sd: float | None                # standard error or posterior sd
-    low: float | None               # interval, of kind ``interval``
-    high: float | None
-    interval: str                   # "Wald", "Laplace (Wald at the mode)", "Beta quantiles", "HDI"
-    draws: np.ndarray | None = None                         # 1-D posterior draws
-    density: tuple[np.ndarray, np.ndarray] | None = None    # (x, density on x)
+#: what a rung says about one parameter component (compare.marginal)
+Estimate = Marginal
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,6 @@ class Rung:
     text: dict = field(default_factory=dict)    # the rung's own sentences, by purpose
 
 
-def z_value(prob: float) -> float:
-    """The normal quantile of a central interval of probability ``prob`` (1.88 for 94%)."""
-    from statistics import NormalDist
-
-    return float(NormalDist().inv_cdf(0.5 + prob / 2))
-
-
 def _params(o) -> list[str]:
     return ["theta"] + (["weights"] if o.learned else [])
 
@@ -76,17 +70,9 @@ def _params(o) -> list[str]:
 
 def _em_estimates(kind):
     def estimates(fit, o):
-        z = z_value(o.hdi_prob)
-        out = {}
-        for param in _params(o):
-            rows = []
-            for i in range(o.components):
-                point = float(getattr(fit, param)[i])
-                se = fit.std_error[param][i]
-                lo, hi = (None, None) if se is None else (point - z * se, point + z * se)
-                rows.append(Estimate(point, se, lo, hi, kind))
-            out[param] = rows
-        return out
+        return {param: [GaussianMarginal(float(getattr(fit, param)[i]),
+                                         fit.std_error[param][i], o.hdi_prob, interval=kind)
+                        for i in range(o.components)] for param in _params(o)}
     return estimates
 
 
@@ -105,25 +91,14 @@ def _run_vb(data, o, r):
 
 
 def _vb_estimates(vb, o):
-    from scipy import stats
-
-    prob = o.hdi_prob
-    tails = [0.5 - prob / 2, 0.5 + prob / 2]
-    out = {"theta": []}
-    x = np.linspace(0.001, 0.999, 500)
-    for i in range(o.components):
-        qa, qb = vb.theta_alpha[i], vb.theta_beta[i]
-        lo, hi = stats.beta.ppf(tails, qa, qb)
-        out["theta"].append(Estimate(float(vb.theta_mean[i]), float(vb.theta_sd[i]), float(lo),
-                                     float(hi), "Beta quantiles",
-                                     density=(x, stats.beta.pdf(x, qa, qb))))
+    out = {"theta": [BetaMarginal(vb.theta_alpha[i], vb.theta_beta[i], o.hdi_prob,
+                                  centre=float(vb.theta_mean[i]), sd=float(vb.theta_sd[i]))
+                     for i in range(o.components)]}
     if o.learned and vb.weights_concentration is not None:
         d = vb.weights_concentration
-        out["weights"] = []
-        for i in range(o.components):
-            lo, hi = stats.beta.ppf(tails, d[i], d.sum() - d[i])
-            out["weights"].append(Estimate(float(vb.weights[i]), float(vb.weights_sd[i]),
-                                           float(lo), float(hi), "Beta quantiles"))
+        out["weights"] = [BetaMarginal(d[i], d.sum() - d[i], o.hdi_prob,
+                                       centre=float(vb.weights[i]), sd=float(vb.weights_sd[i]))
+                          for i in range(o.components)]
     return out
 
 
@@ -151,8 +126,8 @@ def _draws_estimates(res, o):
         p = res.posterior[param]
         draws = (res.theta_draws if param == "theta" else res.weight_draws).reshape(
             -1, o.components)
-        out[param] = [Estimate(p["mean"][i], p["sd"][i], p["hdi_low"][i], p["hdi_high"][i],
-                               "HDI", draws=draws[:, i]) for i in range(o.components)]
+        out[param] = [DrawsMarginal(draws[:, i], p["mean"][i], p["sd"][i], p["hdi_low"][i],
+                                    p["hdi_high"][i]) for i in range(o.components)]
     return out
 
 
@@ -172,8 +147,8 @@ def _exact_estimates(ex, o):
             continue
         e = ex.summary[param]
         dens = ex.densities.get(param, [None] * o.components)
-        out[param] = [Estimate(e["mean"][i], e["sd"][i], e["hdi_low"][i], e["hdi_high"][i], "HDI",
-                               density=dens[i]) for i in range(o.components)]
+        out[param] = [GridMarginal(*dens[i], e["mean"][i], e["sd"][i], e["hdi_low"][i],
+                                   e["hdi_high"][i]) for i in range(o.components)]
     return out
 
 
@@ -226,18 +201,3 @@ def by_kind(kind: str) -> list[Rung]:
 def samplers() -> list[Rung]:
     """The sampling rungs, the main posterior (the "posterior" stage) first."""
     return sorted(by_kind("sampler"), key=lambda x: x.stage != "posterior")
-
-
-def skewness(result) -> np.ndarray:
-    """Sample skewness of each theta's posterior draws, shape (K,)."""
-    from scipy import stats
-
-    th = result.theta_draws.reshape(-1, result.theta_draws.shape[-1])
-    return stats.skew(th, axis=0)
-
-
-def marginal_peaks(r) -> tuple[np.ndarray, str]:
-    """Peak of each theta's own marginal: the exact one when available, else from the draws."""
-    if r.exact is not None and "mode" in r.exact["theta"]:
-        return np.asarray(r.exact["theta"]["mode"], float), "exact"
-    return np.asarray(r.nuts.posterior["theta"]["mode"], float), "NUTS"

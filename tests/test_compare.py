@@ -1,6 +1,7 @@
 """python -m compare end to end: every promised file and key; same inputs, same summary."""
 
 import json
+from types import SimpleNamespace
 import os
 import subprocess
 import sys
@@ -149,27 +150,38 @@ def test_refresh_rules(quick_report, tmp_path):
 
 
 def test_a_new_rung_is_one_registry_entry(tmp_path):
-    """A toy method (EM-ML with its Wald sd doubled) added in a few lines through the registry
-    shows up in the ladder table of report.md and in summary.json's ladder, for every theta."""
-    import dataclasses
-
+    """Two toy methods added through the registry, each one entry and nothing else: EM-ML with
+    its Wald sd doubled (a point rung) shows up in the ladder table of report.md and in
+    summary.json's ladder, for every theta; a Laplace rung (a Gaussian at the MAP with the
+    curvature there, an approximation) also gets its curve in the ladder figure and its
+    "vs exact" findings, with no empty sentence."""
     from compare import rungs
     from compare.__main__ import main
+    from compare.marginal import GaussianMarginal
 
     def doubled(fit, options):
         base = rungs.rung("ml").estimates(fit, options)
-        return {param: [dataclasses.replace(e, sd=2 * e.sd, low=e.centre - 2 * (e.centre - e.low),
-                                            high=e.centre + 2 * (e.high - e.centre),
-                                            interval="Wald x 2") for e in rows]
+        return {param: [GaussianMarginal(e.centre, 2 * e.sd, options.hdi_prob,
+                                         interval="Wald x 2") for e in rows]
                 for param, rows in base.items()}
+
+    def laplace(fit, options):
+        return {"theta": [GaussianMarginal(float(fit.theta[i]), fit.std_error["theta"][i],
+                                           options.hdi_prob, interval="Laplace",
+                                           provenance="approximate")
+                          for i in range(options.components)]}
 
     toy = rungs.Rung("ml2", "EM (ML), doubled sd", "EM-ML x 2", "em", "as EM", "a point",
                      run=lambda data, o, r: r.results["ml"], estimates=doubled)
-    rungs.RUNGS.append(toy)
+    lap = rungs.Rung("laplace", "Laplace", "Laplace", "em", "as EM-MAP",
+                     "a Gaussian at the MAP", run=lambda data, o, r: r.results["map"],
+                     estimates=laplace, kind="approximation", style={"color": "#17becf"})
+    rungs.RUNGS.extend([toy, lap])
     try:
         assert main(["--quick", "--out", str(tmp_path / "toy")]) == 0
     finally:
         rungs.RUNGS.remove(toy)
+        rungs.RUNGS.remove(lap)
     s = json.loads((tmp_path / "toy" / "summary.json").read_text())
     ml = {row["parameter"]: row for row in s["ladder"] if row["method"] == "EM (ML)"}
     toys = {row["parameter"]: row for row in s["ladder"] if row["method"] == "EM (ML), doubled sd"}
@@ -179,6 +191,20 @@ def test_a_new_rung_is_one_registry_entry(tmp_path):
         assert row["interval"] == "Wald x 2"
     md = (tmp_path / "toy" / "report.md").read_text()
     assert md.count("| EM (ML), doubled sd |") == 3      # the method table and one row per theta
+    # the Laplace rung: its rows, its findings, and a curve for the ladder figure (which draws
+    # every rung's density where it has one)
+    laps = [row for row in s["ladder"] if row["method"] == "Laplace"]
+    assert [row["parameter"] for row in laps] == ["theta[0]", "theta[1]"]
+    assert sum(line.startswith("| Laplace |") for line in md.splitlines()) == 3
+    found = {c["check"]: c for c in s["agreement"] if c["check"].startswith("Laplace ")}
+    assert set(found) == {"Laplace mean vs exact posterior mean", "Laplace sd vs exact posterior sd"}
+    for c in found.values():
+        assert c["explanation"] and ".." not in c["explanation"] and "  " not in c["explanation"]
+        assert f"**{c['check']}** — {c['explanation']}" in md
+    e = laplace(SimpleNamespace(theta=[0.4, 0.7], std_error={"theta": [0.1, 0.1]}),
+                SimpleNamespace(hdi_prob=0.94, components=2))["theta"][0]
+    x, y = e.density
+    assert e.provenance == "approximate" and np.trapezoid(y, x) == pytest.approx(1, abs=1e-3)
 
 
 def test_sampling_progress_on_a_terminal(tmp_path):
