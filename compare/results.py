@@ -33,12 +33,17 @@ class Run:
     choice: dict | None = None        # compare.choice.model_choice: how many coins?
     studies_run: tuple = ()           # the studies that ran with this report (names)
 
-    # the rungs the checks and the text name one by one
-    ml = property(lambda self: self.results.get("ml"))
-    map = property(lambda self: self.results.get("map"))
-    vb = property(lambda self: self.results.get("vb"))
-    gibbs = property(lambda self: self.results.get("gibbs"))
-    nuts = property(lambda self: self.results.get("nuts"))
+    def role(self, role: str):
+        """The result of the rung that plays ``role`` (compare.rungs.ROLES), or None."""
+        return self.results.get(ladder.by_role(role).key)
+
+    # the roles the checks, the text and the figures ask for (not rung names)
+    ml = property(lambda self: self.role("ml"))
+    map = property(lambda self: self.role("map"))
+    vb = property(lambda self: self.role("approximation"))
+    gibbs = property(lambda self: self.role("augmented_sampler"))
+    sampler = property(lambda self: self.role("sampler"))
+    nuts = sampler          # the main sampler is NUTS today; prefer ``sampler``
 
     @property
     def exact(self) -> dict | None:

@@ -58,6 +58,7 @@ class Rung:
     warnings: Callable = lambda result: ()
     warn_as: str = ""
     kind: str = "point"             # "point", "approximation", "sampler", "exact"
+    role: str = ""                  # what the report asks it for (see ROLES), or none
     style: dict = field(default_factory=dict)   # colour and line style in the ladder figure
     text: dict = field(default_factory=dict)    # the rung's own sentences, by purpose
 
@@ -155,16 +156,16 @@ def _exact_estimates(ex, o):
 RUNGS: list[Rung] = [
     Rung("ml", "EM (ML)", "EM-ML", "em", "E-step: exact P(z) at the current theta",
          "a point: M-step theta_k = H_k / (H_k + T_k)", _run_ml, _em_estimates("Wald"),
-         warnings=lambda fit: fit.warnings, warn_as="EM (ML)", kind="point",
+         warnings=lambda fit: fit.warnings, warn_as="EM (ML)", kind="point", role="ml",
          style={"color": "#d62728"}),
     Rung("map", "EM (MAP)", "EM-MAP", "em", "E-step: exact P(z) at the current theta",
          "a point: M-step theta_k = (H_k + a - 1) / (H_k + T_k + a + b - 2), the mode of "
          "Beta(a + H_k, b + T_k)", _run_map, _em_estimates("Laplace (Wald at the mode)"),
-         warnings=lambda fit: fit.warnings, warn_as="EM (MAP)", kind="point",
+         warnings=lambda fit: fit.warnings, warn_as="EM (MAP)", kind="point", role="map",
          style={"color": "#1f77b4"}),
     Rung("vb", "variational Bayes", "VB", "em", "same E-step, with E[log theta] under q(theta)",
          "q(theta_k) = Beta(a + H_k, b + T_k): the whole Beta, not its mode", _run_vb, _vb_estimates,
-         warnings=lambda vb: vb.warnings, warn_as="VB", kind="approximation",
+         warnings=lambda vb: vb.warnings, warn_as="VB", kind="approximation", role="approximation",
          style={"color": "#ff7f0e"},
          text={"located": "Mean-field VB locates the posterior well.",
                "misplaced": "VB's factorised q(z) q(theta) is narrow and sits near the posterior's "
@@ -180,14 +181,31 @@ RUNGS: list[Rung] = [
     Rung("gibbs", "Gibbs", "Gibbs", "reference", "drawn from P(z), not averaged",
          "drawn from its Beta full conditional", _run_gibbs, _draws_estimates,
          warnings=lambda res: res.warnings, warn_as="Gibbs sampler", kind="sampler",
+         role="augmented_sampler",
          style={"color": "#9467bd"}),
     Rung("nuts", "NUTS", "NUTS", "posterior", "summed out exactly", "the full posterior, by sampling",
          _run_nuts, _draws_estimates, warnings=lambda res: res.warnings, warn_as="sampler",
-         kind="sampler", style={"color": "#7f7f7f", "ls": "--"}),
+         kind="sampler", role="sampler", style={"color": "#7f7f7f", "ls": "--"}),
     Rung("exact", "exact", "exact", "reference", "summed out exactly",
          "the posterior by quadrature (the referee)", _run_exact, _exact_estimates,
-         kind="exact", style={"color": "#000000", "lw": 2, "alpha": 0.6}),
+         kind="exact", role="reference", style={"color": "#000000", "lw": 2, "alpha": 0.6}),
 ]
+
+
+#: the roles the report's text, checks and figures ask for, and what each means
+ROLES = {
+    "ml": "the maximum-likelihood point estimate",
+    "map": "the posterior mode under the run's prior (the MAP point)",
+    "approximation": "a fitted approximation of the posterior (variational Bayes)",
+    "augmented_sampler": "the sampler that draws the hidden coins (Gibbs)",
+    "sampler": "the main posterior sampler, the hidden coins summed out (NUTS)",
+    "reference": "the exact posterior, the referee (where one exists)",
+}
+
+
+def by_role(role: str) -> Rung:
+    """The rung that plays ``role`` (one of ROLES)."""
+    return next(x for x in RUNGS if x.role == role)
 
 
 def rung(key: str) -> Rung:
