@@ -23,8 +23,6 @@ from .words import blocks
 from .markdown import code_block, embed, escape, number_figures, plain, table
 from .rungs import RUNGS, z_value
 
-PAPER = {"heads": [5, 9, 8, 4, 7], "tosses": [10] * 5, "init": (0.6, 0.5)}
-
 
 def f4(x):
     return "n/a" if x is None else f"{x:.4f}"
@@ -50,12 +48,6 @@ def symbol(parameter: str) -> str:
     """summary.json's "theta[0]" / "weights[1]" in the report's notation, theta_0 / w_1."""
     name, index = parameter.rstrip("]").split("[")
     return f"{'theta' if name == 'theta' else 'w'}_{index}"
-
-
-def is_paper(r) -> bool:
-    return (r.data.heads.tolist() == PAPER["heads"] and r.data.tosses.tolist() == PAPER["tosses"]
-            and r.options.components == 2 and r.options.weights == "fixed"
-            and tuple(r.options.em_init or ()) == PAPER["init"])
 
 
 def report_markdown(r, agreement, rows, first, iters, three, figs, study_sections) -> str:
@@ -145,28 +137,6 @@ def header(r, agreement=()) -> str:
                       "comparison with the exact posterior (see the software checks): take "
                       "more draws (--draws) before trusting them.\n"))
     return "\n".join(out)
-
-
-def _e_step_arithmetic(r, first, ex, coins) -> str:
-    """The E-step for one set, with its numbers, as the textbook writes it: the chance that each
-    coin produces the set's tosses in their order (the number of orders is the same for every
-    coin and cancels), then coin A's share of the total: "the chance that coin A tosses ... is
-    0.6^5 × 0.4^5 = 0.0007962624, ...; with equal weights, P(A) = a / (a + b)". Empty where the
-    chances underflow or there are more than three coins."""
-    h, t = first["heads"][ex], first["tails"][ex]
-    init = first["init"]
-    like = [th ** h * (1 - th) ** t for th in init]
-    if min(like) < 1e-300 or not 2 <= len(coins) <= 3:
-        return ""
-    fmt = lambda v: f"{v:.10f}".rstrip("0") if v >= 1e-4 else f"{v:.4e}"    # noqa: E731
-    seq = r.data.sequences[first["example_set"]] if (r.data.sequences is not None
-                                                       and first["rows"] == "sets") else None
-    what = f"the sequence {seq}" if seq else "these heads and tails in a given order"
-    chances = [f"{th:g}^{h} × {1 - th:g}^{t} = {fmt(v)}" for th, v in zip(init, like)]
-    others = ", ".join(f"coin {c}'s {x}" for c, x in zip(coins[1:], chances[1:]))
-    return (f"the chance that coin {coins[0]} tosses {what} is {chances[0]}, {others}; with "
-            f"equal weights, P({coins[0]}) = {fmt(like[0])} / ("
-            + " + ".join(fmt(v) for v in like) + ") = ")
 
 
 def _signed(x: float) -> str:
@@ -405,154 +375,15 @@ def in_short(r, agreement) -> str:
 # ---------------------------------------------------------------- the worked example
 
 def worked_example(r, first, iters, figs) -> str:
-    o = r.options
-    coins = first["coins"]
-    k = len(coins)
-    learned = o.learned
-    out = ["## The worked example, step by step\n"]
-    if k == 1:
-        a, b = o.prior
-        H, N = int(r.data.heads.sum()), int(r.data.tosses.sum())
-        out.append(f"With one coin nothing is hidden: every set comes from it, so the E-step gives "
-                   f"each set probability 1 and the M-step returns heads over tosses, {H} / {N} = "
-                   f"{H / N:.4f}, the maximum likelihood estimate, in one step (MAP: (H + a - 1) "
-                   f"/ (N + a + b - 2) = {H + a - 1:g} / {N + a + b - 2:g} = "
-                   f"{(H + a - 1) / (N + a + b - 2):.4f}). The paper's example needs two coins "
-                   "(`--components 2`).\n")
-        return "\n".join(out)
-    init_txt = ", ".join(f"theta_{c} = {v:g}" for c, v in zip(coins, first["init"]))
-    out.append(f"Plain EM, the algorithm the paper runs. Start from {init_txt}, with equal weights"
-               + (" (they are learned from here on)" if learned else "") + ". **E-step**: for "
-               "each set, how likely is each coin to have produced it? **M-step**: credit each "
-               "coin with that share of the set's heads and tails, and re-estimate each theta as "
-               "credited heads over credited tosses"
-               + ("; each weight becomes the coin's share of the sets" if learned else "") + ".\n")
-    if r.data.n_sets <= 30:
-        hdr = ["set", "heads", "tails"] + [f"P({c})" for c in coins]
-        for c in coins:
-            hdr += [f"{c} heads", f"{c} tails"]
-        rows = []
-        p, eh, et = (np.asarray(first[x]) for x in ("probability", "expected_heads",
-                                                   "expected_tails"))
-        for i in range(len(first["heads"])):
-            row = [i + 1, first["heads"][i], first["tails"][i]] + [f"{v:.3f}" for v in p[i]]
-            for j in range(k):
-                row += [f"{eh[i, j]:.2f}", f"{et[i, j]:.2f}"]
-            rows.append(row)
-        tot = ["**total**", "", ""] + [""] * k
-        for j in range(k):
-            tot += [f"**{first['total_heads'][j]:.2f}**", f"**{first['total_tails'][j]:.2f}**"]
-        rows.append(tot)
-        out.append(table(hdr, rows))
-    ex = first["example"]
-    h0, t0 = first["heads"][ex], first["tails"][ex]
-    p0 = first["probability"][ex]
-    paper = is_paper(r)
-    credited_h = p0[0] * h0
-    out.append(
-        (f"Set {ex + 1} ({plural(h0, 'head')}, {plural(t0, 'tail')})" if first["rows"] == "sets"
-         else f"Each of the {first['count'][ex]} sets with {plural(h0, 'head')} and "
-              f"{plural(t0, 'tail')}")
-        + f": {_e_step_arithmetic(r, first, ex, coins) or f'P({coins[0]}) = '}{p0[0]:.3f}"
-        + (" (the paper rounds it to 0.45)" if paper else "")
-        + f", so coin {coins[0]} is credited {p0[0]:.3f} × {h0} = {credited_h:.2f} heads"
-        + (" (the paper: 2.2)" if paper else "") + f" and {p0[0] * t0:.2f} tails. After one "
-        "iteration: " + ", ".join(
-            f"theta_{c} = {first['total_heads'][j]:.2f} / ({first['total_heads'][j]:.2f} + "
-            f"{first['total_tails'][j]:.2f}) = {v:.3f}"
-            for j, (c, v) in enumerate(zip(coins, first["new_theta"])))
-        + (" — the paper's 0.71 and 0.58" if paper else "")
-        + ("; weights " + ", ".join(f"w_{c} = {first['total_sets'][j]:.2f} / {r.data.n_sets} = "
-                                    f"{w:.3f}" for j, (c, w) in
-                                    enumerate(zip(coins, first["new_weights"])))
-           if learned else "") + ".\n")
+    from .sections import worked as sec
 
-    rows_it = iters["rows"]
-    show = rows_it if len(rows_it) <= 25 else rows_it[:13] + [None] + rows_it[-3:]
-    cells = []
-    for row in show:
-        if row is None:
-            cells.append(["..."] + [""] * (k * (2 if learned else 1) + 1))
-        else:
-            cells.append([row["iteration"]] + [f"{v:.4f}" for v in row["theta"]]
-                         + ([f"{v:.4f}" for v in row["weights"]] if learned else [])
-                         + [f"{row['objective']:.6f}"])
-    out.append("Repeating the two steps (maximum likelihood):\n")
-    out.append(table(["iteration"] + [f"theta_{c}" for c in coins]
-                     + ([f"w_{c}" for c in coins] if learned else []) + ["log-likelihood"], cells))
-    if len(rows_it) > 10:
-        ten = rows_it[10]["theta"]
-        # the paper's two decimals beside the paper's numbers; elsewhere the table's four
-        out.append("After ten iterations: " + ", ".join(f"theta_{c} = {v:.{2 if paper else 4}f}"
-                                                       for c, v in zip(coins, ten))
-                   + (" (the paper: 0.80 and 0.52)" if paper else "") + ". ")
-    fin = rows_it[-1]["theta"]
-    obj = np.array([row["objective"] for row in rows_it])
-    shown = np.round(obj, 6)
-    flat_from = next((i for i in range(1, len(shown)) if np.all(shown[i:] == shown[i])), None)
-    out.append(
-        f"EM {'converged' if iters['converged'] else 'stopped without converging'} after "
-        f"{iters['iterations']} iterations at "
-        + ", ".join(f"theta_{c} = {v:.4f}" for c, v in zip(coins, fin))
-        + ". EM never lowers the log-likelihood"
-        + ((f"; from iteration {flat_from} on it still rises, but by less than the six decimals "
-            "shown" if np.any(np.diff(obj[flat_from:]) > 0) else
-            f"; from iteration {flat_from} on it no longer changes")
-           if flat_from is not None and flat_from < len(shown) - 1 else "")
-        + f". It stops when Aitken's estimate of what is still to gain falls below "
-        f"{o.tol:g} × |log-likelihood| twice in a row.\n")
-    if r.known is not None:
-        kn = r.known
-        out.append("With the coins known, no EM is needed: " + ", ".join(
-            f"coin {escape(c)}: {h} / {n} = {h / n:.2f}"
-            for c, h, n in zip(kn["coins"], kn["heads"], kn["tosses"])) + ".\n")
-    out.append(starting_points(r))
-    if "em_path" in figs:
-        w = np.asarray(r.ml.weights)
-        symmetric = bool(np.allclose(w, w[0]))
-        cap = ("EM's path on the log-likelihood surface, from the start (square) to the maxima "
-               "(stars); MAP climbs the log-posterior instead, so it stops elsewhere. "
-               + ("The surface is symmetric about the diagonal: swapping the coins' names changes "
-                  "nothing, which is why the models order the coins." if symmetric else
-                  f"With the weights held at their ML values ({vec(w, f2)}) the surface is not "
-                  "symmetric about the diagonal: swapping the coins' names would swap the weights "
-                  "too."))
-        out.append(embed("em_path", figs["em_path"], cap))
-    if "objective" in figs:
-        out.append(embed("objective", figs["objective"],
-                         "Plain EM's objective per iteration never decreases (above); below, its "
-                         "distance to the maximum on a log scale: a straight line is EM's linear "
-                         "rate, a steep one fast convergence, a shallow one a crawl."))
-    return "\n".join(out)
+    return blocks.section(sec.build(r, first, iters, figs))
 
 
 def starting_points(r) -> str:
-    s = facts.starts(r)
-    k = r.options.components
-    if k < 2:
-        return ""
-    ends = s["ends"]
-    best = [e for e in ends if e["best"]]
-    others = [e for e in ends if not e["best"]]
-    ml = np.asarray(r.ml.theta)
-    equal = facts.ml_coins_coincide(r)      # the maximum itself has the coins equal
-    text = (f"**Starting points.** A symmetric start is "
-            + ("a fixed point" if equal else "a trap") + f": from theta = "
-            f"{vec(s['symmetric_start'], lambda v: f'{v:g}')} every coin gets the same share of "
-            f"every set, and one EM step gives {vec(s['symmetric_after_one_step'])} (the pooled "
-            f"rate {s['pooled']:.4f} for each): the coins stay equal forever, a fixed point EM "
-            "never leaves (so the command line refuses equal starting values)."
-            + (f" Here that is no trap: the maximum itself has the coins equal (ML theta = "
-               f"{vec(ml)}; one coin fits as well as {k})." if equal else "")
-            + " From "
-            f"{plural(len(ends), 'start')} (the given one and {r.options.restarts} random), "
-            f"{len(best)} reached the highest log-likelihood {max(e['log_likelihood'] for e in ends):.6f}")
-    if others:
-        text += ("; the others stopped at lower maxima: " + "; ".join(
-            f"from {vec(e['start'], f3)} to theta {vec(e['theta'], f3)} (log-likelihood "
-            f"{e['log_likelihood']:.4f})" for e in others[:4])
-            + ("; ..." if len(others) > 4 else ""))
-    return text + ". EM finds a local maximum; restarts are how it looks for the global one.\n"
+    from .sections import worked as sec
+
+    return blocks.section(sec.starting_points(r))
 
 
 # ---------------------------------------------------------------- the ladder
