@@ -162,19 +162,16 @@ def mean_vs_exact(r, res, label):
 
 
 def gibbs_vs_nuts(r):
-    g, n = r.gibbs.posterior["theta"], r.nuts.posterior["theta"]
-    d = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"]))
-    se = np.hypot(g["mcse_mean"], n["mcse_mean"])
-    z = d / se
-    ok = bool(np.all(z <= MC_SIGMAS))
+    f = facts.gibbs_vs_nuts(r)
+    z, se, ok = f["z"], f["combined_mcse"], f["within"]
     why = (f"Two samplers of the same posterior, one drawing the hidden coins (Gibbs), one with "
-           f"them summed out (NUTS): means {_fmt(g['mean'])} vs {_fmt(n['mean'])}, apart by "
-           f"{_fmt(z, 1)} combined MCSE.")
-    unmixed = tuple(name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.nuts)) if res.warnings)
+           f"them summed out (NUTS): means {_fmt(f['gibbs_mean'])} vs {_fmt(f['nuts_mean'])}, "
+           f"apart by {_fmt(z, 1)} combined MCSE.")
+    unmixed = tuple(f["unmixed"])
     if not unmixed:
         why += " They agree within Monte Carlo error." if ok else \
             " They disagree beyond Monte Carlo error: one of the two has not mixed."
-    return _software("Gibbs = NUTS", {"gibbs_mean": g["mean"], "nuts_mean": n["mean"],
+    return _software("Gibbs = NUTS", {"gibbs_mean": f["gibbs_mean"], "nuts_mean": f["nuts_mean"],
                                       "combined_mcse": se.tolist(), "z": z.tolist()},
                      float(np.max(z)), MC_SIGMAS, ok, why + " (difference and tolerance in MCSE.)",
                      unmixed=unmixed)

@@ -44,12 +44,6 @@ def plural(n, word, many=None):
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def symbol(parameter: str) -> str:
-    """summary.json's "theta[0]" / "weights[1]" in the report's notation, theta_0 / w_1."""
-    name, index = parameter.rstrip("]").split("[")
-    return f"{'theta' if name == 'theta' else 'w'}_{index}"
-
-
 def report_markdown(r, agreement, rows, first, iters, three, figs, study_sections) -> str:
     parts = [header(r, agreement), model_choice_section(r), in_short(r, agreement),
              worked_example(r, first, iters, figs), ladder_section(r, rows, three, figs),
@@ -157,15 +151,6 @@ def _fixed2(x: float) -> str:
 def _sds(x: float) -> str:
     """A distance in posterior sds: two decimals, "< 0.01" below that."""
     return "< 0.01" if abs(x) < 0.005 else f"{x:.2f}"
-
-
-def _moves(a: float, b: float, whose: str) -> str:
-    """"moves from EM's 0.449 to 0.452", with as many decimals (3 to 6) as it takes to show the
-    move, or "stays at EM's 0.0640 (to 6 decimals)"."""
-    for d in range(3, 7):
-        if f"{a:.{d}f}" != f"{b:.{d}f}":
-            return f"moves from {whose} {a:.{d}f} to {b:.{d}f}"
-    return f"stays at {whose} {a:.6f} (to 6 decimals)"
 
 
 def _took(count: int, converged: bool, unit: str = "iteration") -> str:
@@ -389,159 +374,16 @@ def starting_points(r) -> str:
 # ---------------------------------------------------------------- the ladder
 
 def ladder_section(r, rows, three, figs) -> str:
-    o = r.options
-    k = o.components
-    a, b = o.prior
-    out = ["## From EM to the full posterior, one step at a time\n",
-           f"Each method treats the hidden coins and the thetas in its own way. H_k and T_k are "
-           f"the heads and tails credited to coin k (each set's counts times its probability of "
-           f"coming from coin k); a = {a:g}, b = {b:g} are the Beta prior's parameters.\n",
-           table(["method", "hidden coins z", "theta (and weights)"],
-                 [[x.label, x.hidden_coins, x.thetas] for x in RUNGS
-                  if r.results.get(x.key) is not None])]
-    header_ = ["method", "parameter", "mean or point", "sd", f"{o.hdi_prob:.0%} interval", "kind",
-               "sd / exact sd" if r.exact is not None else "sd / exact sd (no exact here)"]
-    cells = [[x["method"], symbol(x["parameter"]), f4(x["mean"]), f4(x["sd"]),
-              "n/a" if x["low"] is None else f"[{x['low']:.3f}, {x['high']:.3f}]", x["interval"],
-              f2(x["sd_ratio"])] for x in rows]
-    out.append(table(header_, cells))
+    from .sections import ladder as sec
 
-    def get(method, i):
-        return next((x for x in rows if x["method"] == method and x["parameter"] == f"theta[{i}]"),
-                    None)
-
-    lines = []
-    sp = facts.speed(r)["ml"]
-    lines.append(
-        "- **EM, ML → MAP.** Adding the prior moves the point from "
-        f"{vec([get('EM (ML)', i)['mean'] for i in range(k)])} to "
-        f"{vec([get('EM (MAP)', i)['mean'] for i in range(k)])}; ML ignores the prior altogether. "
-        "Both are single points; their sds are only the curvature at the peak (Wald/Laplace). "
-        f"From the same start, plain EM {_took(sp['plain_iterations'], sp['plain_converged'])} "
-        f"(one E-step each), SQUAREM {_took(sp['squarem_cycles'], sp['squarem_converged'], 'cycle')}"
-        f" ({sp['squarem_e_steps']} E-steps), extrapolating along two EM steps without ever "
-        "letting the log-likelihood fall: "
-        + (f"{sp['plain_iterations'] / sp['squarem_e_steps']:.2g} times fewer E-steps."
-           if sp["squarem_e_steps"] * 2 <= sp["plain_iterations"] else
-           "no saving where plain EM is this quick; SQUAREM pays where EM crawls (close coins, "
-           "real data)."))
-    vbw = facts.vb_width(r)
-    vb_r = [get("variational Bayes", i) for i in range(k)]
-    narrower = np.asarray(vbw["narrower"])
-    lines.append(
-        "- **VB.** Keep the E-step, but let theta be a distribution: q(theta_k) = Beta. The means "
-        f"land at {vec([x['mean'] for x in vb_r])}, and the sds are "
-        + (f"the {vbw['source']} ones to within 1%"
-           + (": with one coin there is nothing to factorise, and VB is exact." if k == 1 else ".")
-           if np.all(np.abs(narrower) < 0.01) else
-           ", ".join(f"{100 * abs(s):.0f}% {'smaller' if s > 0 else 'larger'}" for s in narrower)
-           + f" than the {vbw['source']} ones"
-           + (": mean-field VB treats the coins' identities and their biases as independent, and "
-              "so misses part of the uncertainty." if np.all(narrower > 0.01) else ".")))
-    g = [get("Gibbs", i) for i in range(k)]
-    nu = [get("NUTS", i) for i in range(k)]
-    gm = r.gibbs.posterior["theta"]["mcse_mean"]
-    nm = r.nuts.posterior["theta"]["mcse_mean"]
-    z = [abs(x["mean"] - y["mean"]) / np.hypot(u, v) for x, y, u, v in zip(g, nu, gm, nm)]
-    lines.append(
-        "- **Gibbs.** Replace both averages by draws: each sweep gives every set wholly to one "
-        f"coin, then draws each theta from its Beta. Means {vec([x['mean'] for x in g])} vs NUTS "
-        f"{vec([x['mean'] for x in nu])}: {vec(z, lambda v: f'{v:.1f}')} combined Monte Carlo "
-        "errors apart, " + ("more than Monte Carlo error explains." if max(z) > 4 else
-                            "but Gibbs has not mixed (top of the report), so its Monte Carlo "
-                            "errors are large and this agreement says little." if r.gibbs.warnings
-                            else "i.e. the same posterior."))
-    if r.exact is not None:
-        lines.append("- **NUTS and the exact posterior.** Summing the coins out leaves a smooth "
-                     "posterior in theta alone; NUTS samples it, "
-                     + ("the grid integrates it" if r.grid is not None else
-                        "the conjugate Beta gives it in closed form")
-                     + f": sd ratios {vec([x['sd_ratio'] for x in nu], f2)}.")
-    out.append("\n".join(lines) + "\n")
-    out.append(formulas_section(r))
-    if "ladder" in figs:
-        cap = ("Every rung on one axis per coin: EM's points with their Wald and Laplace bands, "
-               "VB's Beta, the Gibbs and NUTS densities"
-               + (" and the exact posterior." if r.exact is not None else "."))
-        out.append(embed("ladder", figs["ladder"], cap))
-    if "bound" in figs:
-        cap = ("Why EM never goes downhill. With the other coin held at its current value, the "
-               "E-step builds a lower bound on the log-likelihood (dashed) that touches it at the "
-               "current value; the M-step jumps to the bound's maximum, which can only be at "
-               "least as high on the log-likelihood.")
-        out.append(embed("bound", figs["bound"], cap))
-    if three is not None:
-        c = three["coins"]
-        h = three["heads"]
-        e, vb = three["em"], three["vb"]
-        out.append(f"### The first step, three ways (set {three['set']}: {plural(h, 'head')}, "
-                   f"{plural(three['tails'], 'tail')})\n")
-        out.append(table(
-            ["method", f"weight for coin {c[0]}", f"heads credited to {c[0]}",
-             f"heads credited to {c[1]}"],
-            [["EM", f"P = {e['probability'][0]:.3f}",
-              f"{e['probability'][0]:.3f} × {h} = {e['credited_heads'][0]:.2f}",
-              f"{e['credited_heads'][1]:.2f}"],
-             ["Gibbs (one sweep)", f"P = {three['gibbs']['probability'][0]:.3f}",
-              f"all {h} with probability {three['gibbs']['probability'][0]:.3f}, else 0",
-              f"all {h} with probability {three['gibbs']['probability'][1]:.3f}, else 0"],
-             ["VB", f"{vb['probability'][0]:.3f}",
-              f"{vb['probability'][0]:.3f} × {h} = {vb['credited_heads'][0]:.2f}",
-              f"{vb['credited_heads'][1]:.2f}"]]))
-        out.append(
-            f"VB starts from Beta factors with means {vec(three['init'], lambda v: f'{v:g}')}: "
-            + ", ".join(f"q(theta_{ci}) = Beta({a:.1f}, {b:.1f})"
-                        for ci, a, b in zip(c, vb["alpha"], vb["beta"]))
-            + f" (strength a + b + the tosses per coin, {r.data.tosses.sum()} / {len(c)}). Its "
-            "weights use exp(h E[log theta] + t E[log(1 - theta)]) in place of theta^h "
-            "(1 - theta)^t; by Jensen's inequality E[log theta] < log E[theta], by an amount set "
-            f"by each Beta factor, so the weight for coin {c[0]} "
-            + _moves(e["probability"][0], vb["probability"][0], "EM's") + ".\n")
-    return "\n".join(out)
+    return blocks.section(sec.build(r, rows, three, figs))
 
 
 def formulas_section(r) -> str:
     """The formulas that link EM to Bayes, with this data's numbers."""
-    f = facts.formulas(r)
-    o = r.options
-    a, b = o.prior
-    k = o.components
-    hi = k - 1
-    H, T = f["map_credited_heads"][hi], f["map_credited_tails"][hi]
-    out = ["### The formulas that link EM to Bayes\n",
-           "With H_k and T_k the heads and tails credited to coin k (each set's counts times its "
-           "probability of coming from coin k):\n",
-           "**EM's M-step is a posterior mode.** For MAP,\n",
-           "theta_k = (H_k + a - 1) / (H_k + T_k + a + b - 2)\n",
-           f"the mode of Beta(a + H_k, b + T_k). At the MAP it reproduces itself: for coin {hi}, "
-           f"H = {H:.3f}, T = {T:.3f}, and ({H:.3f} + {a - 1:g}) / ({H:.3f} + {T:.3f} + "
-           f"{a + b - 2:g}) = {f['map_mstep'][hi]:.4f}, the MAP theta_{hi} = "
-           f"{f['map_theta'][hi]:.4f}. With a = b = 1 it is ML's heads over tosses.\n",
-           "**Gibbs and VB keep the whole Beta.** Gibbs draws theta_k from Beta(a + H_k, b + T_k) "
-           "with the counts of one draw of the hidden coins: in a sweep that draws each set's "
-           "coin from its posterior probabilities, " + ", ".join(
-               f"theta_{j} ~ Beta({a + f['gibbs_heads'][j]:g}, {b + f['gibbs_tails'][j]:g}) "
-               f"({plural(f['gibbs_sets'][j], 'set')})" for j in range(k))
-           + ". VB uses the expected counts instead: q(theta_k) = Beta(a + H_k, b + T_k) = "
-           + ", ".join(f"Beta({A:.2f}, {B:.2f})" for A, B in zip(f["vb_alpha"], f["vb_beta"]))
-           + ".\n",
-           "**EM is VB with a point for theta.** Restrict q(theta) to a point mass and VB's "
-           "E-step, which uses E[log theta] under q, becomes EM's, which uses log theta at the "
-           "point; its M-step then returns the mode instead of the whole Beta.\n",
-           "**What VB gives up.** For any q,\n",
-           "log p(data) = ELBO(q) + KL(q || posterior)\n"]
-    if f["log_evidence"] is not None:
-        out.append(f"Here the ELBO is {f['elbo']:.4f} and the exact log evidence "
-                   f"{f['log_evidence']:.4f}, so KL(q || posterior) = {f['kl']:.4f} nats: how far "
-                   "the factorised q is from the posterior."
-                   + (f" Part of it, up to log {int(np.prod(np.arange(1, k + 1)))} = "
-                      f"{np.log(np.prod(np.arange(1, k + 1))):.3f}, is label symmetry: q sits on one "
-                      "ordering of the coins, the unordered posterior on all of them."
-                      if k > 1 else "") + "\n")
-    else:
-        out.append(f"Here the ELBO is {f['elbo']:.4f}; without an exact log evidence for "
-                   f"K = {k} the gap is not known, only that it is not negative.\n")
-    return "\n".join(out)
+    from .sections import ladder as sec
+
+    return blocks.section(sec.formulas(r))
 
 
 # ---------------------------------------------------------------- the posterior
