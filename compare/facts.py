@@ -330,7 +330,6 @@ def vb_width(r, marg=None) -> dict:
     return {"ratio": ratio.tolist(), "narrower": (1 - ratio).tolist(), "source": marg[0]["source"]}
 
 
-
 def gibbs_vs_nuts(r) -> dict:
     """Gibbs's posterior means against NUTS's (two samplers of one posterior), coin by coin, in
     combined Monte Carlo standard errors (the MCSEs added in quadrature): ``z``; ``within``: every
@@ -346,6 +345,7 @@ def gibbs_vs_nuts(r) -> dict:
             "within": bool(np.all(z <= MC_SIGMAS)),
             "unmixed": [name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.nuts))
                         if res.warnings]}
+
 
 # ---------------------------------------------------------------- the formulas, with numbers
 

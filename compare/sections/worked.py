@@ -130,7 +130,8 @@ def example(first, sequence, n_sets: int, learned: bool, paper: bool):
         for j, (c, w) in enumerate(zip(coins, first["new_weights"]))]) if learned else None)
     return fact("worked.example", which=which, share=share, p=p, coin=coins[0], heads=h,
                 credited_heads=p * h, credited_tails=p * t,
-                paper_share=fact("worked.paper_share", value=PAPER_SAYS["share"]) if paper else None,
+                paper_share=(fact("worked.paper_share", value=PAPER_SAYS["share"])
+                             if paper else None),
                 paper_credit=(fact("worked.paper_credit", value=PAPER_SAYS["credited_heads"])
                               if paper else None),
                 updates=updates,
@@ -162,7 +163,8 @@ def iteration_blocks(iters, learned: bool, tol: float, paper: bool) -> list:
     cells = []
     for row in show:
         if row is None:
-            cells.append([fact("worked.table.ellipsis")] + [blank] * (k * (2 if learned else 1) + 1))
+            cells.append([fact("worked.table.ellipsis")]
+                         + [blank] * (k * (2 if learned else 1) + 1))
         else:
             cells.append([row["iteration"]] + list(row["theta"])
                          + (list(row["weights"]) if learned else []) + [row["objective"]])
