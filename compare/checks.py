@@ -189,17 +189,15 @@ def res_code(label: str) -> str:
 
 
 def gibbs_vs_nuts(r):
-    z = facts.gibbs_nuts_z(r)
-    g, n = r.gibbs.posterior["theta"], r.nuts.posterior["theta"]
-    se = np.hypot(g["mcse_mean"], n["mcse_mean"])
-    ok = bool(np.all(z <= MC_SIGMAS))
-    why = [fact("check.gibbs_vs_nuts.why", gibbs=g["mean"], nuts=n["mean"], z=z)]
-    unmixed = tuple(name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.nuts)) if res.warnings)
+    f = facts.gibbs_vs_nuts(r)
+    z, se, ok = f["z"], f["combined_mcse"], f["within"]
+    why = [fact("check.gibbs_vs_nuts.why", gibbs=f["gibbs_mean"], nuts=f["nuts_mean"], z=z)]
+    unmixed = tuple(f["unmixed"])
     if not unmixed:
         why.append(fact("check.gibbs_vs_nuts.verdict", "agree" if ok else "disagree"))
     why.append(fact("check.in_mcse"))
     return _software("gibbs_vs_nuts", fact("check.gibbs_vs_nuts.title"),
-                     {"gibbs_mean": g["mean"], "nuts_mean": n["mean"],
+                     {"gibbs_mean": f["gibbs_mean"], "nuts_mean": f["nuts_mean"],
                       "combined_mcse": se.tolist(), "z": z.tolist()},
                      float(np.max(z)), MC_SIGMAS, ok, why, unmixed=unmixed)
 

@@ -330,6 +330,23 @@ def vb_width(r, marg=None) -> dict:
     return {"ratio": ratio.tolist(), "narrower": (1 - ratio).tolist(), "source": marg[0]["source"]}
 
 
+def gibbs_vs_nuts(r) -> dict:
+    """Gibbs's posterior means against NUTS's (two samplers of one posterior), coin by coin, in
+    combined Monte Carlo standard errors (the MCSEs added in quadrature): ``z``; ``within``: every
+    z within compare.checks.MC_SIGMAS; ``unmixed``: the samplers whose own diagnostics fail, for
+    which the comparison is not assessable whatever z is (the check and the ladder's sentence
+    both read this)."""
+    from .checks import MC_SIGMAS
+
+    g, n = r.gibbs.posterior["theta"], r.nuts.posterior["theta"]
+    se = np.hypot(g["mcse_mean"], n["mcse_mean"])
+    z = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"])) / se
+    return {"gibbs_mean": g["mean"], "nuts_mean": n["mean"], "combined_mcse": se, "z": z,
+            "within": bool(np.all(z <= MC_SIGMAS)),
+            "unmixed": [name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.nuts))
+                        if res.warnings]}
+
+
 # ---------------------------------------------------------------- the formulas, with numbers
 
 @cached
@@ -419,11 +436,3 @@ def check_status(difference, tolerance) -> str:
     if difference > tolerance:
         return "fail"
     return "borderline" if difference > BORDERLINE * tolerance else "pass"
-
-
-def gibbs_nuts_z(r) -> np.ndarray:
-    """How far apart the Gibbs and NUTS posterior means are, per coin, in combined Monte Carlo
-    standard errors (the check "Gibbs = NUTS" holds it to checks.MC_SIGMAS)."""
-    g, n = r.gibbs.posterior["theta"], r.nuts.posterior["theta"]
-    d = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"]))
-    return d / np.hypot(g["mcse_mean"], n["mcse_mean"])

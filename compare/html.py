@@ -1,8 +1,9 @@
 """report.html: report.md rendered by markdown-it-py into one self-contained page.
 
 - Maths reads as maths: symbols such as theta_0 and w_A become MathML (which browsers render
-  natively, no script), and the report's display formulas (``DISPLAY_MATH``: plain text in the
-  Markdown, LaTeX here) become MathML blocks via latex2mathml. report.md keeps the plain text.
+  natively, no script), and the report's display formulas (``DISPLAY_MATH``: by the id of the fact
+  that says them, whose text in the report's language is what the Markdown holds; LaTeX here)
+  become MathML blocks via latex2mathml. report.md keeps the plain text.
 - On a phone: a viewport tag, tables that scroll inside their own box instead of widening the
   page, images that shrink to the width, prose left-aligned and numbers right-aligned.
 - Self-contained and safe: raw HTML in the Markdown is off (user text is escaped as well), and
@@ -19,11 +20,11 @@ import base64
 import html
 import re
 
-#: the report's display formulas: plain text (as report.md has it) -> LaTeX
+#: the report's display formulas: the id of the fact that says each one (its text, in report.md,
+#: is that fact rendered in the report's language) -> LaTeX
 DISPLAY_MATH = {
-    "theta_k = (H_k + a - 1) / (H_k + T_k + a + b - 2)":
-        r"\theta_k = \frac{H_k + a - 1}{H_k + T_k + a + b - 2}",
-    "log p(data) = ELBO(q) + KL(q || posterior)":
+    "ladder.formula_mstep": r"\theta_k = \frac{H_k + a - 1}{H_k + T_k + a + b - 2}",
+    "ladder.formula_elbo":
         r"\log p(\mathrm{data}) = \mathrm{ELBO}(q) + \mathrm{KL}(q \,\|\, \mathrm{posterior})",
 }
 _SYMBOL = re.compile(r"\b(theta|w)_([0-9]+|[A-Za-z])\b")
@@ -68,18 +69,27 @@ def _display(latex: str) -> str:
     return re.sub(r'\s+xmlns="[^"]*"', "", convert(latex, display="block"))
 
 
-def render(markdown_text: str, figures: dict, title: str) -> str:
-    """The page. ``figures``: {"figures/NAME.png": PNG bytes} the report wrote."""
+def display_math(lang: str = "en") -> dict[str, str]:
+    """The display formulas as report.md writes them in ``lang`` (plain text) -> LaTeX."""
+    from .words import text
+
+    return {text(key, lang).strip(): latex for key, latex in DISPLAY_MATH.items()}
+
+
+def render(markdown_text: str, figures: dict, title: str, lang: str = "en") -> str:
+    """The page. ``figures``: {"figures/NAME.png": PNG bytes} the report wrote; ``lang``: the
+    report's language (whose catalogue says the display formulas)."""
     from markdown_it import MarkdownIt
 
+    formulas = display_math(lang)
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     tokens = md.parse(markdown_text)
     for i, tok in enumerate(tokens):
         if tok.type != "inline" or not tok.children:
             continue
         whole = tok.content.strip()
-        if whole in DISPLAY_MATH and i > 0 and tokens[i - 1].type == "paragraph_open":
-            tok.children = [_html_token(_display(DISPLAY_MATH[whole]))]
+        if whole in formulas and i > 0 and tokens[i - 1].type == "paragraph_open":
+            tok.children = [_html_token(_display(formulas[whole]))]
             continue
         children, links = [], []                       # links: open links, kept or not
         for child in tok.children:
@@ -107,7 +117,7 @@ def render(markdown_text: str, figures: dict, title: str) -> str:
     body = md.renderer.render(tokens, md.options, {})
     body = body.replace("<table>", '<div class="scroll"><table>').replace(
         "</table>", "</table></div>")
-    page = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    page = (f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n{body}"
             "</body></html>\n")

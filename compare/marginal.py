@@ -84,6 +84,20 @@ class GridMarginal(Marginal):
 
 
 @dataclass(frozen=True, eq=False)
+class SummaryMarginal(Marginal):
+    """Numbers alone (a summary whose density was not kept): centre, sd and interval."""
+
+    centre: float
+    sd: float
+    low: float
+    high: float
+    interval: str = "HDI"
+    provenance: str = "exact"
+    draws: None = None
+    density: None = None
+
+
+@dataclass(frozen=True, eq=False)
 class DrawsMarginal(Marginal):
     """Sampler draws (all chains pooled), with the sampler's own summary numbers."""
 

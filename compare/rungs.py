@@ -30,7 +30,8 @@ import numpy as np
 import bayes
 import em
 
-from .marginal import BetaMarginal, DrawsMarginal, GaussianMarginal, GridMarginal, Marginal
+from .marginal import (BetaMarginal, DrawsMarginal, GaussianMarginal, GridMarginal, Marginal,
+                       SummaryMarginal)
 from .marginal import z_value  # noqa: F401  (re-exported: the report's modules read it here)
 from .options import derived_seed
 
@@ -149,7 +150,9 @@ def _exact_estimates(ex, o):
         e = ex.summary[param]
         dens = ex.densities.get(param, [None] * o.components)
         out[param] = [GridMarginal(*dens[i], e["mean"][i], e["sd"][i], e["hdi_low"][i],
-                                   e["hdi_high"][i]) for i in range(o.components)]
+                                   e["hdi_high"][i]) if dens[i] is not None else
+                      SummaryMarginal(e["mean"][i], e["sd"][i], e["hdi_low"][i], e["hdi_high"][i])
+                      for i in range(o.components)]
     return out
 
 

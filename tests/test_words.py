@@ -18,6 +18,19 @@ from compare.words import fmt
 ROOT = Path(__file__).resolve().parents[1] / "compare"
 
 
+PREFIXES = set()        # ids built with an f-string: every template under the prefix is used
+
+
+def _constants(node):
+    """The constant strings an expression can take (nested x if c else y), or None."""
+    if isinstance(node, ast.Constant):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        a, b = _constants(node.body), _constants(node.orelse)
+        return None if a is None or b is None else a | b
+    return None
+
+
 def fact_calls():
     """(file:line, id, variant or None for 'any', keyword names or None when **kwargs) of every
     fact(...) call with a literal id."""
@@ -26,12 +39,19 @@ def fact_calls():
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "fact"):
                 continue
+            if node.args and isinstance(node.args[0], ast.JoinedStr):   # f"ladder.rung.{key}.x"
+                head = node.args[0].values[0]
+                if isinstance(head, ast.Constant):
+                    PREFIXES.add(head.value)
+                continue
             if not node.args or not isinstance(node.args[0], ast.Constant):
                 continue            # an id built at run time: covered by the panel's renders
             variant = "*"
             if len(node.args) > 1:
                 v = node.args[1]
-                variant = v.value if isinstance(v, ast.Constant) else None
+                leaves = _constants(v)
+                variant = (v.value if isinstance(v, ast.Constant) else
+                           frozenset(leaves) if leaves is not None else None)
             names = None if any(k.arg is None for k in node.keywords) else {
                 k.arg for k in node.keywords}
             if isinstance(node.args[0].value, str):
@@ -47,6 +67,8 @@ def templates_for(key, variant):
         return {key: cat[key]} if key in cat else {}
     if variant is None:                     # chosen at run time: every variant of the id
         return {k: t for k, t in cat.items() if k.startswith(key + ".")}
+    if isinstance(variant, frozenset):      # one of these constants
+        return {f"{key}.{v}": cat.get(f"{key}.{v}") for v in variant}
     return {f"{key}.{variant}": cat[f"{key}.{variant}"]} if f"{key}.{variant}" in cat else {}
 
 
@@ -54,11 +76,17 @@ def templates_for(key, variant):
 def test_every_fact_has_its_template_and_values(where, key, variant, names):
     found = templates_for(key, variant)
     assert found, f"{where}: no template for {key!r} (variant {variant!r})"
+    absent = [k for k, t in found.items() if t is None]
+    assert not absent, f"{where}: no template {absent}"
     if names is None:
         return
-    for k, template in found.items():
-        missing = placeholders(template) - names
-        assert not missing, f"{where}: template {k!r} names {missing}, not passed"
+    fits = [k for k, template in found.items() if not placeholders(template) - names]
+    if variant is None:         # a variant chosen by a variable: some variant must fit the call
+        assert fits, f"{where}: no template of {key!r} is filled by {sorted(names)}"
+    else:
+        for k, template in found.items():
+            missing = placeholders(template) - names
+            assert not missing, f"{where}: template {k!r} names {missing}, not passed"
     used = set().union(*(placeholders(t) for t in found.values()))
     assert names <= used, f"{where}: values {names - used} are named by no template of {key!r}"
 
@@ -67,7 +95,7 @@ def test_every_template_is_used_somewhere():
     used = set()
     for _, key, variant, _ in CALLS:
         used |= set(templates_for(key, variant))
-    dynamic = ("checks_section.header.", "checks_section.status.", "noun.", "rung.")
+    dynamic = ("noun.", "rung.", *PREFIXES)
     unused = [k for k in catalogue("en") if k not in used and not k.startswith(dynamic)]
     assert not unused, f"templates no fact uses: {unused}"
 
