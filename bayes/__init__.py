@@ -6,5 +6,7 @@ Importing ``bayes`` is cheap: PyMC is imported only when a NUTS fit or a posteri
 
 from .fit import BayesResult, Draws, fit, sample_draws
 from .options import check_options
+from .thresholds import ESS_BULK_THRESHOLD, RHAT_THRESHOLD
 
-__all__ = ["BayesResult", "Draws", "check_options", "fit", "sample_draws"]
+__all__ = ["BayesResult", "Draws", "ESS_BULK_THRESHOLD", "RHAT_THRESHOLD", "check_options", "fit",
+           "sample_draws"]

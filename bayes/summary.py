@@ -19,9 +19,9 @@ import math
 import arviz as az
 import numpy as np
 
+from .thresholds import ESS_BULK_THRESHOLD, RHAT_THRESHOLD
+
 SAMPLE_DIMS = ("chain", "draw")
-RHAT_THRESHOLD = 1.01
-ESS_BULK_THRESHOLD = 400
 
 __all__ = ["summarize", "diagnostics", "marginal_peak", "RHAT_THRESHOLD", "ESS_BULK_THRESHOLD"]
 

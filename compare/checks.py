@@ -29,6 +29,8 @@ from functools import cached_property
 
 import numpy as np
 
+import bayes
+
 from . import facts
 from .records import Fact, fact
 from .rungs import by_kind, samplers, z_value
@@ -38,9 +40,9 @@ MC_SIGMAS = 4.0
 #: a sampler's sd against the exact one: within 10% (with an ESS of 400, the floor the diagnostics
 #: ask for, an sd's Monte Carlo error is about 3.5%, so 10% is about three of them)
 SD_TOL = 0.10
-#: what the sampler diagnostics ask for (read by the checks and the report's words)
-RHAT_MAX = 1.01
-ESS_MIN = 400
+#: what the sampler diagnostics ask for (bayes.summary decides the warnings by them)
+RHAT_MAX = bayes.RHAT_THRESHOLD
+ESS_MIN = bayes.ESS_BULK_THRESHOLD
 
 
 @dataclass(frozen=True)

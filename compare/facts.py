@@ -9,6 +9,8 @@ it comes from NUTS draws it says "NUTS".
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from scipy import stats
 
@@ -22,13 +24,26 @@ BORDERLINE = 0.8
 LAPLACE_DRAWS = 400_000
 
 
+_STORE: dict[int, dict] = {}
+
+
+def _store(r) -> dict:
+    """The facts computed for run ``r`` (kept beside it, dropped when the run is)."""
+    key = id(r)
+    if key not in _STORE:
+        _STORE[key] = {}
+        weakref.finalize(r, _STORE.pop, key, None)
+    return _STORE[key]
+
+
 def cached(fn):
-    """Compute a fact once per run (kept on the run), however many sentences use it."""
+    """Compute a fact once per run and arguments, however many sentences use it."""
     def wrapper(r, *args, **kwargs):
-        store = r.__dict__.setdefault("_facts", {})
-        if fn.__name__ not in store:
-            store[fn.__name__] = fn(r, *args, **kwargs)
-        return store[fn.__name__]
+        store = _store(r)
+        key = (fn.__name__, args, tuple(sorted(kwargs.items())))
+        if key not in store:
+            store[key] = fn(r, *args, **kwargs)
+        return store[key]
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     return wrapper
 

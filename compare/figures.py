@@ -452,8 +452,3 @@ class Drawing:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-
-
-def all_figures(r, folder) -> dict[str, str]:
-    """Draw every figure that applies to this run; returns {name: file name}."""
-    return Drawing(r, folder, names(r)).finish()
