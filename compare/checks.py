@@ -132,15 +132,15 @@ def all_checks(r) -> list[Check]:
 # ---------------------------------------------------------------- software checks
 
 def map_vs_find_map(r):
-    em_t, pm_t = np.asarray(r.map.theta), np.asarray(r.nuts.find_map["theta"])
-    em_w, pm_w = np.asarray(r.map.weights), np.asarray(r.nuts.find_map["weights"])
+    em_t, pm_t = np.asarray(r.map.theta), np.asarray(r.sampler.find_map["theta"])
+    em_w, pm_w = np.asarray(r.map.weights), np.asarray(r.sampler.find_map["weights"])
     d = float(max(np.max(np.abs(em_t - pm_t)), np.max(np.abs(em_w - pm_w))))
     a, b = r.options.prior
     ok = d <= OPT_TOL
     why = [fact("check.map_vs_find_map.why", a=a, b=b, em=em_t, pymc=pm_t, difference=d)]
     if not ok:
         why.append(fact("check.map_vs_find_map.apart", em=r.map.log_posterior,
-                        pymc=r.nuts.find_map["log_posterior"]))
+                        pymc=r.sampler.find_map["log_posterior"]))
     return _software("map_vs_find_map", fact("check.map_vs_find_map.title"),
                      {"em_map_theta": em_t.tolist(), "find_map_theta": pm_t.tolist(),
                       "em_map_weights": em_w.tolist(), "find_map_weights": pm_w.tolist()},
@@ -205,7 +205,7 @@ def gibbs_vs_nuts(r):
 
 
 def diagnostics(r):
-    d = r.nuts.diagnostics
+    d = r.sampler.diagnostics
     ok = not d["warnings"]
     why = [fact("check.diagnostics.why", chains=d["chains"], draws=d["draws"],
                 r_hat=d["r_hat_max"], ess=d["ess_bulk_min"], divergences=d["divergences"],
@@ -221,7 +221,7 @@ def diagnostics(r):
 # ---------------------------------------------------------------- findings
 
 def inside_hdi(r, fit, label):
-    p = r.nuts.posterior["theta"]
+    p = r.sampler.posterior["theta"]
     lo, hi, t = np.asarray(p["hdi_low"]), np.asarray(p["hdi_high"]), np.asarray(fit.theta)
     inside = (t >= lo) & (t <= hi)
     outside = np.maximum(lo - t, t - hi).clip(min=0)
@@ -240,7 +240,7 @@ def inside_hdi(r, fit, label):
 
 
 def wald_vs_hdi(r, marg):
-    p = r.nuts.posterior["theta"]
+    p = r.sampler.posterior["theta"]
     prob = p["hdi_prob"]
     z = z_value(prob)
     se = r.ml.std_error["theta"]
@@ -288,7 +288,7 @@ def responsibilities_vs_assignment(r):
                 posterior=f["posterior"], less_sure=f["less_sure"], sets=f["sets"])]
     return _finding("responsibilities_vs_assignment", fact("check.responsibilities.title"),
                     {"em": np.asarray(r.map.responsibilities).tolist(),
-                     "posterior": np.asarray(r.nuts.assignment_probability).tolist(),
+                     "posterior": np.asarray(r.sampler.assignment_probability).tolist(),
                      "max_per_set": f["max_per_set"], "largest": {
                          k: f[k] for k in ("set", "coin", "em", "posterior", "gap")},
                      "less_sure": f["less_sure"]}, f["gap"], why)
@@ -374,9 +374,9 @@ def approximation_vs_reference(r, rung, marg):
 def known_labels(r):
     k = r.known
     truth = np.asarray(k["theta"])
-    ml, mean = np.asarray(r.ml.theta), np.asarray(r.nuts.posterior["theta"]["mean"])
-    sd = np.asarray(r.nuts.posterior["theta"]["sd"])
-    p = r.nuts.posterior["theta"]
+    ml, mean = np.asarray(r.ml.theta), np.asarray(r.sampler.posterior["theta"]["mean"])
+    sd = np.asarray(r.sampler.posterior["theta"]["sd"])
+    p = r.sampler.posterior["theta"]
     inside = (truth >= np.asarray(p["hdi_low"])) & (truth <= np.asarray(p["hdi_high"]))
     comp = np.asarray(k["component_of_set"])
     hits = float(np.mean(np.argmax(r.ml.responsibilities, axis=1) == comp))

@@ -99,8 +99,8 @@ def _bump(x, density, top) -> float | None:
 def marginals(r) -> list[dict]:
     """Per coin: mean, sd, median, peak, skewness of theta's own marginal, each with its source,
     and the digits the peak is resolved to."""
-    post = r.nuts.posterior["theta"]
-    draws = r.nuts.theta_draws.reshape(-1, r.options.components)
+    post = r.sampler.posterior["theta"]
+    draws = r.sampler.theta_draws.reshape(-1, r.options.components)
     out = []
     for i in range(r.options.components):
         if r.grid is not None:
@@ -201,7 +201,7 @@ def posterior_correlation(r) -> float:
         m0, m1 = p.sum(1) @ x0, p.sum(0) @ x1
         c = (x0 - m0) @ p @ (x1 - m1)
         return float(c / np.sqrt((p.sum(1) @ (x0 - m0) ** 2) * (p.sum(0) @ (x1 - m1) ** 2)))
-    th = r.nuts.theta_draws.reshape(-1, r.options.components)
+    th = r.sampler.theta_draws.reshape(-1, r.options.components)
     return float(np.corrcoef(th[:, 0], th[:, 1])[0, 1])
 
 
@@ -213,7 +213,7 @@ def assignment(r) -> dict:
     the largest gap (set, coin), and how many sets the posterior is less sure about (a lower
     top probability)."""
     em_r = np.asarray(r.map.responsibilities)
-    post = np.asarray(r.nuts.assignment_probability)
+    post = np.asarray(r.sampler.assignment_probability)
     gap = np.abs(em_r - post)
     s, c = np.unravel_index(int(np.argmax(gap)), gap.shape)
     return {"set": int(s), "coin": int(c), "em": float(em_r[s, c]), "posterior": float(post[s, c]),
@@ -238,8 +238,8 @@ def predictive(r, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
     h, n = d.heads.astype(float), d.tosses.astype(float)
     out = {"prob": prob}
-    th = r.nuts.theta_draws.reshape(-1, o.components)
-    w = r.nuts.weight_draws.reshape(-1, o.components)
+    th = r.sampler.theta_draws.reshape(-1, o.components)
+    w = r.sampler.weight_draws.reshape(-1, o.components)
     # each set against the central interval of heads replicated for its number of tosses (the
     # interval depends on the set only through that number): one replicate per posterior draw,
     # up to PREDICTIVE_DRAWS of them, for every distinct number of tosses
@@ -353,12 +353,12 @@ def gibbs_vs_nuts(r) -> dict:
     both read this)."""
     from .checks import MC_SIGMAS
 
-    g, n = r.gibbs.posterior["theta"], r.nuts.posterior["theta"]
+    g, n = r.gibbs.posterior["theta"], r.sampler.posterior["theta"]
     se = np.hypot(g["mcse_mean"], n["mcse_mean"])
     z = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"])) / se
     return {"gibbs_mean": g["mean"], "nuts_mean": n["mean"], "combined_mcse": se, "z": z,
             "within": bool(np.all(z <= MC_SIGMAS)),
-            "unmixed": [name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.nuts))
+            "unmixed": [name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.sampler))
                         if res.warnings]}
 
 
@@ -382,7 +382,7 @@ def formulas(r) -> dict:
     # posterior probabilities (seeded by the run's seed, so the report is reproducible)
     from .options import derived_seed
 
-    prob = np.asarray(r.nuts.assignment_probability)
+    prob = np.asarray(r.sampler.assignment_probability)
     u = np.random.default_rng(derived_seed(o.seed, 7)).random(prob.shape[0])
     z = np.minimum((np.cumsum(prob, axis=1) < u[:, None]).sum(axis=1), o.components - 1)
     gh = np.array([d.heads[z == k].sum() for k in range(o.components)], float)
