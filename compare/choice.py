@@ -130,8 +130,8 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
                                       dirichlet=o.dirichlet, hdi_prob=o.hdi_prob)
             row["log_evidence"] = grid.log_evidence
             row["evidence_method"] = f"exact grid ({grid.points} points per theta axis)"
-        if k > 1 and run is not None and k == o.components and run.nuts is not None:
-            nuts = run.nuts
+        if k > 1 and run is not None and k == o.components and run.sampler is not None:
+            nuts = run.sampler
             elpd_pairs[k], kmax = psis_loo(pairs, nuts.theta_draws, nuts.weight_draws)
             row["loo"] = {**_elpd(elpd_pairs[k], count), "method": "PSIS-LOO on the NUTS draws",
                           "pareto_k_max": kmax}

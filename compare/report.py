@@ -152,7 +152,7 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
     from .markdown import plain
 
     d = r.data
-    nuts = r.nuts
+    nuts = r.sampler
     small = d.n_sets <= PER_SET_LIMIT
     for c in agreement:
         for key in ("em", "posterior", "max_per_set"):
@@ -236,7 +236,7 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         three = (worked.first_step_three_ways(r.data.heads, r.data.tosses, init, r.options.prior,
                                               set_index=first["example_set"])
                  if len(init) == 2 else None)
-        _write_netcdf(r.nuts.tree, tmp / "posterior.nc")
+        _write_netcdf(r.sampler.tree, tmp / "posterior.nc")
         md = text.report_markdown(r, agreement, rows, first, iters, three, figs, study_sections)
         (tmp / "report.md").write_text(md, encoding="utf-8")
         drawing.finish()
@@ -310,7 +310,7 @@ def check_room(out: Path) -> None:
 
 def _check_space(r, parent: Path) -> None:
     """Refuse when the disk cannot hold the report (before writing the first byte)."""
-    tree = r.nuts.tree
+    tree = r.sampler.tree
     need = _BASE_SPACE + sum(int(ds.nbytes) for ds in
                              (tree[g].to_dataset() for g in tree.children)) * 1.2
     free = shutil.disk_usage(parent).free

@@ -104,7 +104,7 @@ def header(r, agreement=()) -> str:
     warns = r.warnings() + r.notes
     v = r.choice["verdict"] if r.choice else None
     fewer = v is not None and v["fewer_than_asked"]
-    diag = r.nuts.diagnostics
+    diag = r.sampler.diagnostics
     # NUTS's draws failing the comparison with the exact posterior (its diagnostics aside)
     off = [c["check"] for c in agreement
            if c["check"].startswith("NUTS posterior") and c["agree"] is False]
@@ -121,7 +121,7 @@ def header(r, agreement=()) -> str:
         if note:
             out.append(f"> - {note}")
         out.append("")
-    if not r.nuts.warnings:
+    if not r.sampler.warnings:
         ess = "n/a" if diag["ess_bulk_min"] is None else f"{diag['ess_bulk_min']:.0f}"
         out.append(f"NUTS sampler health: {diag['chains']} chains × {diag['draws']} draws, max R-hat "
                    f"{f4(diag['r_hat_max'])}, min bulk ESS {ess}, "
@@ -165,7 +165,7 @@ def gibbs_mixing_note(r, nuts_matches_exact: bool = True) -> str | None:
     ``nuts_matches_exact`` False (NUTS's draws fail the comparison with the exact posterior),
     NUTS is not held up as the sampler that copes."""
     g = r.gibbs
-    if g is None or not g.warnings or r.nuts.warnings:
+    if g is None or not g.warnings or r.sampler.warnings:
         return None
     sp = facts.speed(r)["ml"]
     d = g.diagnostics
@@ -294,7 +294,7 @@ def in_short(r, agreement) -> str:
     o, k = r.options, r.options.components
     marg = facts.marginals(r)
     src = marg[0]["source"]
-    post = r.nuts.posterior["theta"]
+    post = r.sampler.posterior["theta"]
     a, b = o.prior
     lines = ["## In short\n"]
     equal = facts.ml_coins_coincide(r)
@@ -489,7 +489,7 @@ def _joint_caption(r) -> str:
 
 def sets_section(r, figs) -> str:
     em_r = np.asarray(r.map.responsibilities)
-    post = np.asarray(r.nuts.assignment_probability)
+    post = np.asarray(r.sampler.assignment_probability)
     k = r.options.components
     if k == 1:          # every set is the one coin's: only the predictive check has something
         return "## Does the model reproduce the data?\n\n" + predictive_check(r)

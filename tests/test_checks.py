@@ -36,14 +36,14 @@ def test_check_status(fraction, status):
 def test_em_map_against_pymc_mode(offset, agree):
     """Two optimisers of one density agree to 1e-4 in every theta and weight."""
     r = NS(map=fit([0.52, 0.76]), options=NS(prior=(2.0, 2.0)),
-           nuts=NS(find_map={"theta": [0.52, 0.76 + offset], "weights": [0.5, 0.5],
+           sampler=NS(find_map={"theta": [0.52, 0.76 + offset], "weights": [0.5, 0.5],
                              "log_posterior": -12.1}))
     c = checks.map_vs_find_map(r)
     assert c["agree"] is agree and c["kind"] == "software"
     assert c["status"] == ("fail" if not agree else "borderline")
     assert c["difference"] == pytest.approx(offset) and c["tolerance"] == 1e-4
     # the weights are held to the same tolerance
-    r.nuts.find_map.update(theta=[0.52, 0.76], weights=[0.5 - offset, 0.5 + offset])
+    r.sampler.find_map.update(theta=[0.52, 0.76], weights=[0.5 - offset, 0.5 + offset])
     assert checks.map_vs_find_map(r)["agree"] is agree
 
 
@@ -85,7 +85,7 @@ def test_gibbs_against_nuts(z, agree):
     g_mcse, n_mcse = 0.003, 0.004                 # combined: 0.005
     r = NS(gibbs=NS(posterior={"theta": posterior([0.50 + z * 0.005, 0.75], [0.1, 0.1],
                                                   [g_mcse, g_mcse])}, warnings=()),
-           nuts=NS(posterior={"theta": posterior([0.50, 0.75], [0.1, 0.1], [n_mcse, n_mcse])},
+           sampler=NS(posterior={"theta": posterior([0.50, 0.75], [0.1, 0.1], [n_mcse, n_mcse])},
                    warnings=()))
     c = checks.gibbs_vs_nuts(r)
     assert c["agree"] is agree and c["difference"] == pytest.approx(z)
@@ -101,7 +101,7 @@ def test_gibbs_against_nuts(z, agree):
 def test_sampler_diagnostics(warnings, agree):
     d = {"warnings": warnings, "chains": 4, "draws": 1000, "r_hat_max": 1.02 if warnings else 1.001,
          "ess_bulk_min": 800, "divergences": 0}
-    c = checks.diagnostics(NS(nuts=NS(diagnostics=d)))
+    c = checks.diagnostics(NS(sampler=NS(diagnostics=d)))
     assert c["agree"] is agree and c["status"] == ("pass" if agree else "fail")
 
 
@@ -111,7 +111,7 @@ def test_a_point_estimate_against_the_hdi(theta, outside):
     """A finding, not a verdict: its difference is how far the estimate lies outside the HDI,
     for whichever coin is outside."""
     p = posterior([0.45, 0.80], [0.1, 0.05], [0.002, 0.002], low=[0.30, 0.70], high=[0.60, 0.90])
-    r = NS(nuts=NS(posterior={"theta": p}), data=NS(n_sets=5))
+    r = NS(sampler=NS(posterior={"theta": p}), data=NS(n_sets=5))
     c = checks.inside_hdi(r, fit(theta), "EM-MAP")
     assert c["kind"] == "finding" and c["agree"] is None and c["tolerance"] is None
     assert c["difference"] == pytest.approx(outside)
@@ -141,7 +141,7 @@ def test_the_gibbs_sweep_in_the_formulas_is_a_draw_not_an_argmax():
     r = NS(data=NS(heads=heads, tosses=tosses),
            options=NS(prior=(2.0, 2.0), components=2, seed=0),
            map=NS(theta=np.array([0.4, 0.6]), weights=np.array([0.5, 0.5])),
-           nuts=NS(assignment_probability=np.full((n, 2), 0.5)),
+           sampler=NS(assignment_probability=np.full((n, 2), 0.5)),
            vb=NS(theta_alpha=np.array([1.0, 1.0]), theta_beta=np.array([1.0, 1.0]), elbo=-1.0),
            choice=None)
     f = facts.formulas(r)
@@ -158,7 +158,7 @@ def test_the_gibbs_note_cites_the_diagnostics_that_failed(r_hat, ess, shown):
 
     diag = {"r_hat_max": r_hat, "ess_bulk_min": ess, "chains": 4, "draws": 1000}
     fit = NS(iterations=59, converged=True, e_steps=15, objective=-71.5)
-    r = NS(gibbs=NS(warnings=("Gibbs did not mix",), diagnostics=diag), nuts=NS(warnings=()),
+    r = NS(gibbs=NS(warnings=("Gibbs did not mix",), diagnostics=diag), sampler=NS(warnings=()),
            plain={"ml": fit, "map": fit}, squarem={"ml": fit, "map": fit})
     note = text.gibbs_mixing_note(r)
     for x in shown:

@@ -217,7 +217,7 @@ def _samplers(z, gibbs_warn=(), nuts_warn=()):
     def post(mean, mcse):
         return {"theta": {"mean": mean, "mcse_mean": [mcse, mcse]}}
     return NS(gibbs=NS(posterior=post([0.50 + z * 0.005, 0.75], 0.003), warnings=gibbs_warn),
-              nuts=NS(posterior=post([0.50, 0.75], 0.004), warnings=nuts_warn))
+              sampler=NS(posterior=post([0.50, 0.75], 0.004), warnings=nuts_warn))
 
 
 @pytest.mark.parametrize("z", [0.5, 3.9, 4.1, 12.0])
