@@ -71,80 +71,10 @@ def report_markdown(r, agreement, rows, first, iters, three, figs, study_section
 
 # ---------------------------------------------------------------- the top
 
-def _naming(r) -> str:
-    """How the worked example's coin letters map onto the ordered coin numbers (said once)."""
-    from .worked import coin_names
-
-    start = np.asarray(r.plain["ml"].history[0].theta)
-    init = r.options.em_init
-    given = init is not None
-    init = np.asarray(init if given else start, float)
-    names = coin_names(len(init))
-    if len(init) < 2:
-        return ""
-    final = {names[j]: int(np.argmin(np.abs(start - v))) for j, v in enumerate(init)}
-    return ((" The worked example keeps the paper's letters: " if given else
-             " The worked example names the coins by letter from their starting values: ")
-            + ", ".join(f"coin {ltr} (started at {v:.3g}) is coin {final[ltr]}"
-                        for ltr, v in zip(names, init)) + ".")
-
-
-def _about(d) -> str:
-    """For a built-in data set: what it is, what a set, a toss and heads stand for, its source."""
-    from coindata.builtins import BUILTINS
-
-    b = BUILTINS.get(d.source.removeprefix("builtin:")) if d.source.startswith("builtin:") else None
-    if b is None:
-        return ""
-    meaning = f" Here {b.meaning}." if b.meaning else ""
-    return f"*About the data.* {escape(b.description)}{meaning} Source: {escape(b.source)}"
-
-
 def header(r, agreement=()) -> str:
-    d, o = r.data, r.options
-    w = "equal, fixed" if o.weights == "fixed" else f"learned, Dirichlet({o.dirichlet:g})"
-    model = (f"K = {o.components} coins with {w} weights" if o.components > 1 else
-             "K = 1 coin (nothing hidden: the textbook binomial, a check of every method)")
-    out = [f"# Which coin? EM and the full posterior on {escape(d.name)}\n",
-           f"{plural(d.n_sets, 'set')}, {int(d.tosses.sum())} tosses, {int(d.heads.sum())} heads "
-           f"({d.heads.sum() / d.tosses.sum():.1%}); {model}; "
-           f"Beta({o.prior[0]:g}, {o.prior[1]:g}) prior on every theta. "
-           + ("Coins are numbered by their heads probability: coin 0 shows heads least often, "
-              "theta_0 < theta_1" + (" < ..." if o.components > 2 else ".")
-              if o.components > 1 else "") + _naming(r) + "\n"]
-    about = _about(d)
-    if about:
-        out.append(about + "\n")
-    warns = r.warnings() + r.notes
-    v = r.choice["verdict"] if r.choice else None
-    fewer = v is not None and v["fewer_than_asked"]
-    diag = r.nuts.diagnostics
-    # NUTS's draws failing the comparison with the exact posterior (its diagnostics aside)
-    off = [c["check"] for c in agreement
-           if c["check"].startswith("NUTS posterior") and c["agree"] is False]
-    if warns or diag["divergences"] or fewer:
-        out.append("> **Read this first.**")
-        if fewer:
-            out.append(f"> - {choice_sentence(r)} Every comparison of coins below is between the "
-                       f"{o.components} coins you asked for; the model orders them "
-                       "(theta_0 < theta_1 ...) by construction, so they come out apart even when "
-                       "the data do not tell them apart.")
-        for x in warns:
-            out.append(f"> - {escape(x)}")
-        note = gibbs_mixing_note(r, nuts_matches_exact=not off)
-        if note:
-            out.append(f"> - {note}")
-        out.append("")
-    if not r.nuts.warnings:
-        ess = "n/a" if diag["ess_bulk_min"] is None else f"{diag['ess_bulk_min']:.0f}"
-        out.append(f"NUTS sampler health: {diag['chains']} chains × {diag['draws']} draws, max R-hat "
-                   f"{f4(diag['r_hat_max'])}, min bulk ESS {ess}, "
-                   f"{diag['divergences']} divergences: "
-                   + ("nothing to warn about.\n" if not off else
-                      "nothing in these diagnostics to warn about, but the draws fail the "
-                      "comparison with the exact posterior (see the software checks): take "
-                      "more draws (--draws) before trusting them.\n"))
-    return "\n".join(out)
+    from .sections import top as sec
+
+    return blocks.section(sec.build(r, agreement))
 
 
 def _e_step_arithmetic(r, first, ex, coins) -> str:
@@ -206,133 +136,24 @@ def _took(count: int, converged: bool, unit: str = "iteration") -> str:
 
 
 def gibbs_mixing_note(r, nuts_matches_exact: bool = True) -> str | None:
-    """Why the Gibbs sampler mixes badly where NUTS does not (None when it mixes well). With
-    ``nuts_matches_exact`` False (NUTS's draws fail the comparison with the exact posterior),
-    NUTS is not held up as the sampler that copes."""
-    g = r.gibbs
-    if g is None or not g.warnings or r.nuts.warnings:
-        return None
-    sp = facts.speed(r)["ml"]
-    d = g.diagnostics
-    failed = []                 # the diagnostics that failed, with their values
-    if d["r_hat_max"] is not None and d["r_hat_max"] > 1.01:
-        failed.append(f"max R-hat {d['r_hat_max']:.3f}")
-    if d["ess_bulk_min"] is not None and d["ess_bulk_min"] < 400:
-        failed.append(f"min bulk ESS {d['ess_bulk_min']:.0f} of {d['chains'] * d['draws']} draws")
-    shown = f" ({', '.join(failed)})" if failed else ""
-    return (f"Why the Gibbs sampler struggles here"
-            + (" and NUTS does not" if nuts_matches_exact else "")
-            + ": Gibbs alternates drawing "
-            f"every set's coin given the thetas and the thetas given the coins, and when the "
-            f"sets leave much doubt about which coin made them, each round moves the thetas only "
-            f"a little{shown}. It is the same missing "
-            f"information that makes plain EM crawl (it "
-            f"{_took(sp['plain_iterations'], sp['plain_converged'])} here). "
-            + ("NUTS sums the coins out and moves through the thetas directly. "
-               if nuts_matches_exact else "")
-            + "The Gibbs numbers below are shown, not trusted; far longer chains (--draws) would "
-            "make them agree.")
+    """Why the Gibbs sampler mixes badly where NUTS does not (None when it mixes well)."""
+    from .sections import top as sec
+
+    note = sec.gibbs_note(r, nuts_matches_exact=nuts_matches_exact)
+    return None if note is None else blocks.block(note)
 
 
 def choice_sentence(r) -> str:
-    """The verdict on how many coins, in one or two sentences. "Do not support" has two cases
-    that read differently: the evidence leans to more coins but too weakly to count (the data
-    cannot tell), or it leans to fewer (the data favour fewer)."""
-    v = r.choice["verdict"]
-    k, best = v["asked"], v["components"]
-    step = next((s for s in v["steps"] if s["more"] == k or s["fewer"] == k), None)
-    if step is None:
-        return f"The data are fitted with {plural(k, 'coin')}."
-    bic = step["by"] != "Bayes factor"
-    by = "BIC (the Bayes factor it approximates)" if bic else "the Bayes factor"
-    two, fewer, more = step["two_log_bf"], step["fewer"], step["more"]
-    if best < k:
-        if two > -2:            # either side, but too weakly to count (Kass & Raftery: < 2)
-            known = r.known
-            told = (f" The known labels say that {plural(len(known['theta']), 'coin')} were "
-                    f"tossed: {plural(r.data.n_sets, 'set')} are too few to show it."
-                    if known is not None and len(known["theta"]) == k else "")
-            lean = (f"{more} against {fewer} coins is {_odds(two / 2, bic)} to 1 "
-                    f"(2 ln BF = {two:+.2f}" if two >= 0 else
-                    f"{fewer} against {more} coins is {_odds(-two / 2, bic)} to 1 "
-                    f"(2 ln BF = {-two:+.2f} for {plural(fewer, 'coin')}")
-            return (f"**The data do not support {k} coins: they cannot tell "
-                    f"{plural(fewer, 'coin')} from {k}.** By {by}, {lean}: {step['strength']}, "
-                    f"too weak to count).{told}")
-        return (f"**The data do not support {k} coins: they favour {plural(fewer, 'coin')}.** "
-                f"By {by}, {fewer} against {more} coins is {_odds(-two / 2, bic)} to 1 "
-                f"(2 ln BF = {-two:+.2f} for {plural(fewer, 'coin')}: {step['strength']}).")
-    if best > k:
-        return (f"The data support more than {k} coins: by {by}, {best} coins beat {k} "
-                f"(2 ln BF = {two:+.2f}: {step['strength']}).")
-    if more == k:
-        return (f"The data support {k} coins: by {by}, {k} against {fewer} is "
-                f"{_odds(two / 2, bic)} to 1 (2 ln BF = {two:+.2f}: {step['strength']}).")
-    return f"The data support {plural(k, 'coin')}."
+    """The verdict on how many coins, in one or two sentences."""
+    from .sections import choice as sec
 
-
-def _odds(log_bf: float, rough: bool = False) -> str:
-    """exp(log_bf) as text: 1.59, or about 10^33 when it is too large to write out; ``rough``
-    (a BIC approximation): two significant digits, "about 9.1"."""
-    if abs(log_bf) >= 20:
-        return f"about 10^{log_bf / np.log(10):.0f}"
-    return f"about {np.exp(log_bf):.2g}" if rough else f"{np.exp(log_bf):.3g}"
+    return blocks.block(sec.verdict(r))
 
 
 def model_choice_section(r) -> str:
-    c = r.choice
-    if not c:
-        return ""
-    out = ["## How many coins do the data support?\n", choice_sentence(r) + "\n"]
-    header_ = ["coins", "parameters", "max log-likelihood", "BIC", "log evidence", "elpd (LOO)"]
-    cells = []
-    for row in c["components"]:
-        loo = row["loo"]
-        cells.append([row["components"], row["parameters"], f"{row['log_likelihood']:.3f}",
-                      f"{row['bic']:.2f}",
-                      "n/a" if row["log_evidence"] is None else f"{row['log_evidence']:.3f}",
-                      "n/a" if loo is None else f"{loo['elpd']:.2f} ± {loo['se']:.2f}"])
-    out.append(table(header_, cells))
-    lines = []
-    for cmp in c["comparisons"]:
-        f, m = cmp["fewer"], cmp["more"]
-        parts = [f"twice the log-likelihood ratio {_fixed2(cmp['two_log_lr'])}"]
-        if cmp["bootstrap"]:
-            b = cmp["bootstrap"]
-            parts.append(f"parametric bootstrap p = {b['p']:.3f} ({b['replicates']} replicates; "
-                         f"its 95% point {b['quantile_95']:.2f})")
-        if cmp["log_bayes_factor"] is not None:
-            parts.append(f"2 ln BF = {2 * cmp['log_bayes_factor']:+.2f}")
-        parts.append(f"BIC difference {cmp['bic_difference']:+.2f} (negative favours {m})")
-        if cmp["loo_difference"] is not None:
-            parts.append(f"elpd difference {cmp['loo_difference']:+.2f} ± "
-                         f"{cmp['loo_difference_se']:.2f}")
-        lines.append(f"- {m} against {f} coins: " + "; ".join(parts) + ".")
-    out.append("\n".join(lines) + "\n")
-    rows = sorted(c["components"], key=lambda row: row["components"])    # in the table's order
-    methods = [f"{row['evidence_method']} for {plural(row['components'], 'coin')}"
-               for row in rows if row["evidence_method"]]
-    loos = [f"{row['loo']['method']} for {plural(row['components'], 'coin')}"
-            for row in rows if row["loo"]]
-    out.append(
-        "The log evidence log p(data) integrates the likelihood over the prior: "
-        + "; ".join(methods) + "; n/a where no exact computation exists. The elpd asks how well "
-        "each set is predicted from the others: " + "; ".join(loos)
-        + (f"; with only {plural(r.data.n_sets, 'set')} its standard errors are themselves rough"
-           if r.data.n_sets < 20 else "") + ". Twice the log-likelihood "
-        "ratio does not follow its textbook chi-square law here: the smaller model sits on the "
-        "boundary of the larger one ("
-        + ("a weight at 0, or two thetas equal" if r.options.learned else "two thetas equal")
-        + "), so only a parametric "
-        "bootstrap gives it a p-value"
-        + (" (above)." if any(x["bootstrap"] for x in c["comparisons"]) else
-           " (`--bootstrap-lrt N`).")
-        + (" With fixed equal weights, K coins contain K - 1 only through equal thetas, not "
-           "all of them: the ratio can even be negative." if r.options.weights == "fixed"
-           and any(x["two_log_lr"] < 0 for x in c["comparisons"]) else "")
-        + " Strength of evidence (Kass & Raftery 1995, on 2 ln BF): below 2 barely worth "
-        "mentioning, 2 to 6 positive, 6 to 10 strong, above 10 very strong.\n")
-    return "\n".join(out)
+    from .sections import choice as sec
+
+    return blocks.section(sec.build(r))
 
 
 def in_short(r, agreement) -> str:
