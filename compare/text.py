@@ -157,70 +157,9 @@ def model_choice_section(r) -> str:
 
 
 def in_short(r, agreement) -> str:
-    o, k = r.options, r.options.components
-    marg = facts.marginals(r)
-    src = marg[0]["source"]
-    post = r.nuts.posterior["theta"]
-    a, b = o.prior
-    lines = ["## In short\n"]
-    equal = facts.ml_coins_coincide(r)
-    lines.append(f"- **Maximum likelihood** (EM): theta = {vec(r.ml.theta)}, the values that make "
-                 "these tosses most probable."
-                 + (f" The coins coincide: one coin fits as well as {k}"
-                    + (", and the weights (any split of the sets between equal coins) are not "
-                       "determined by the data" if o.learned else "") + "." if equal else ""))
-    shift = np.asarray(r.map.theta) - np.asarray(r.ml.theta)
-    prior_mean = a / (a + b)
-    toward = np.sign(shift) == np.sign(prior_mean - np.asarray(r.ml.theta))
-    moves = [f"coin {i} by {_signed(shift[i])} ({'towards' if toward[i] else 'away from'} "
-             f"{prior_mean:.2f})" for i in range(k)]
-    lines.append(
-        f"- **MAP** (EM with a Beta({a:g}, {b:g}) prior on each theta, mean {prior_mean:.2f}): "
-        f"theta = {vec(r.map.theta)}. The prior moves " + ", ".join(moves) + "."
-        + "".join(f" Coin {j} is empty at the MAP (weight 0): no set is credited to it, so its "
-                  f"theta is the prior's own mode, {(a - 1) / (a + b - 2):.4f}."
-                  for j in facts.empty_map_coins(r) if a + b > 2 and a >= 1 and b >= 1)
-        + ("" if toward.all() or k == 1 else " A coin can move away from the prior mean because "
-           "the coins share the sets: pulling one coin's bias changes which sets the other is "
-           "credited with."))
-    lines.append(
-        f"- **The posterior** (PyMC, NUTS): mean {vec(post['mean'])}, sd {vec(post['sd'])}, "
-        f"{post['hdi_prob']:.0%} HDI "
-        + "; ".join(f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(post["hdi_low"], post["hdi_high"]))
-        + ".")
-    if r.exact is not None:
-        lines.append(f"- **Exact** ({r.exact['method']}): mean {vec(r.exact['theta']['mean'])}, "
-                     f"sd {vec(r.exact['theta']['sd'])}.")
-    soft = [c for c in agreement if c["kind"] == "software"]
-    ok = [c for c in soft if c["agree"]]
-    border = [c["check"] for c in ok if c["status"] == "borderline"]
-    bad = [c["check"] for c in soft if c["agree"] is False]
-    unsure = [c["check"] for c in soft if c["agree"] is None]
-    lines.append(f"\nSoftware checks (two computations of one quantity): {len(ok)} of "
-                 + (f"the {len(soft) - len(unsure)} that can be assessed" if unsure else
-                    f"{len(soft)}") + " pass"
-                 + (f", {len(border)} of them borderline ({'; '.join(border)})" if border
-                    else "")
-                 + (f"; failing: {'; '.join(bad)} (see below)" if bad else "")
-                 + (f"; not assessable, because a sampler did not mix: {'; '.join(unsure)}"
-                    if unsure else "")
-                 + ". The findings below compare different quantities, to learn from them.")
-    close = facts.closeness(r, marg)
-    hdi = r.exact["theta"] if r.exact is not None else post       # the referee's, where there is one
-    width = np.asarray(hdi["hdi_high"]) - np.asarray(hdi["hdi_low"])
-    over = "; ".join(f"{pair} for coin {i} ({g:.2f} sd)" for pair, i, g in close["over"])
-    lines.append(
-        "\nThe point estimates are "
-        + (f"close on the scale of the posterior's spread (within a quarter of a posterior sd): "
-           if close["close"] else
-           f"not all close on the scale of the posterior's spread: {over} differ by more than a "
-           "quarter of a posterior sd. In all, ")
-        + f"ML and MAP differ by {vec(close['ml_map_sd'], _sds)} posterior sd, MAP and the "
-        f"posterior mean by {vec(close['map_mean_sd'], _sds)}, ML and the posterior mean by "
-        f"{vec(close['ml_mean_sd'], _sds)} ({src} sd). The {src} HDIs "
-        f"are {vec(width, f2)} wide: with {plural(r.data.n_sets, 'set')} the data leave each "
-        "coin's bias uncertain by that much, whatever single number one reports.\n")
-    return "\n".join(lines)
+    from .sections import short as sec
+
+    return blocks.section(sec.build(r, agreement))
 
 
 # ---------------------------------------------------------------- the worked example
