@@ -249,7 +249,9 @@ def wald_vs_hdi(r, marg):
                     f"its sds are {_fmt(lap['sd_ratio_cut'], 2)} times the {src} ones. ")
         else:
             why += f"It puts {lap['outside']:.1%} of its mass outside [0, 1]. "
-        why += facts.laplace_verdict(lap) + " "
+        from . import words
+
+        why += words.render(facts.laplace_verdict(lap)) + " "
         c = lap["correlation"]
         if c is not None:
             why += (f"Its correlation between the coins is {_signed(c['laplace'], 2)} "
