@@ -484,89 +484,16 @@ def posterior_section(r, figs) -> str:
 # ---------------------------------------------------------------- sets
 
 def sets_section(r, figs) -> str:
-    em_r = np.asarray(r.map.responsibilities)
-    post = np.asarray(r.nuts.assignment_probability)
-    k = r.options.components
-    if k == 1:          # every set is the one coin's: only the predictive check has something
-        return "## Does the model reproduce the data?\n\n" + predictive_check(r)
-    out = ["## Which coin tossed each set?\n",
-           "EM-MAP's responsibilities (at the posterior mode) beside the posterior probabilities "
-           "(the same formula averaged over the posterior draws); both use the same prior.\n"]
-    if r.data.n_sets <= 30:
-        hdr = ["set", "heads / tosses"] + [f"EM-MAP P(coin {j})" for j in range(k)] + \
-              [f"posterior P(coin {j})" for j in range(k)]
-        if r.data.labels is not None:
-            hdr.append("known coin")
-        rows = []
-        for i in range(r.data.n_sets):
-            row = [i + 1, f"{r.data.heads[i]} / {r.data.tosses[i]}"] + \
-                  [f"{v:.3f}" for v in em_r[i]] + [f"{v:.3f}" for v in post[i]]
-            if r.data.labels is not None:
-                row.append(escape(r.data.labels[i]))
-            rows.append(row)
-        out.append(table(hdr, rows))
-    a = facts.assignment(r)
-    em_s, post_s = round(a["sharpness_em"], 2), round(a["sharpness_posterior"], 2)
-    empty = facts.empty_map_coins(r)
-    if empty:
-        out.append(f"EM-MAP has emptied {', '.join(f'coin {j}' for j in empty)} (weight 0 at the "
-                   f"mode), so it is sure of every set's coin only because it leaves "
-                   f"{'it' if len(empty) == 1 else 'them'} out: on average it gives the most "
-                   f"likely coin probability {em_s:.2f}, the posterior, which keeps every coin in "
-                   f"play, {post_s:.2f}.\n")
-    else:
-        out.append(f"On average EM-MAP gives the most likely coin probability {em_s:.2f}, the "
-                   f"posterior {post_s:.2f}: "
-                   + ("the posterior is less certain, because it also averages over its doubt "
-                      "about the coins' biases." if post_s < em_s else
-                      "about as certain, to two decimals." if post_s == em_s else
-                      "the posterior is more certain here.") + "\n")
-    out.append(predictive_check(r))
-    if "assignment" in figs:
-        out.append(embed("assignment", figs["assignment"],
-                         "EM-MAP responsibilities vs posterior assignment probabilities, every "
-                         "coin."))
-    return "\n".join(out)
+    from .sections import sets as sec
+
+    return blocks.section(sec.build(r, figs))
 
 
 def predictive_check(r) -> str:
     """Posterior predictive checks, with what they can and cannot detect."""
-    p = facts.predictive(r, seed=r.options.seed)
-    prob = p["prob"]
-    out = ["**Posterior predictive checks.** Data replicated from the posterior draws, compared "
-           "with the data."]
-    out.append(f"Per set: {p['inside']} of {p['sets']} sets fall inside their {prob:.0%} "
-               "interval of replicated heads.")
-    if p["low_power"]:
-        out.append(f"That says little: the intervals are so wide (each covers at least "
-                   f"{p['covers_min']:.0%} of the possible head counts) that only an extreme "
-                   "set could fall outside, so this check has almost no power.")
-    elif p["covers_median"] >= 0.5:
-        out.append(f"Its power is limited: a typical interval covers {p['covers_median']:.0%} of "
-                   "the possible head counts, so only a set far from every coin falls outside.")
-    if p["p_value"] is not None:
-        k, n_rep = r.options.components, p["replicates"]
+    from .sections import sets as sec
 
-        def pv(x):          # a Monte Carlo p-value: never "0.00"
-            return f"< {1 / n_rep:.1g} (none of {n_rep} replicates)" if x == 0 else f"{x:.2g}"
-
-        verdict1 = ("one coin cannot produce a spread this large: the data are over-dispersed "
-                    "for a single binomial" if p["p_value_one_coin"] < 0.05 else
-                    "one coin produces spreads like this")
-        verdictk = ("the fitted model rarely produces data this "
-                    + ("spread out" if p["p_value"] < 0.05 else "uniform")
-                    if p["p_value"] < 0.05 or p["p_value"] > 0.95 else
-                    f"the {k}-coin model produces spreads like this")
-        head = (f"A statistic with power against too few coins is the spread of the heads "
-                f"proportions across sets (variance {p['spread']:.3g}), compared with data "
-                "replicated from the posterior: ")
-        if k == 1:
-            out.append(head + f"p-value {pv(p['p_value_one_coin'])}: {verdict1}.")
-        else:
-            out.append(head + f"under the {k}-coin posterior the p-value is {pv(p['p_value'])} "
-                       f"({verdictk}); under one coin it is {pv(p['p_value_one_coin'])} "
-                       f"({verdict1}).")
-    return " ".join(out) + "\n"
+    return blocks.block(sec.predictive(r))
 
 
 # ---------------------------------------------------------------- checks and take-aways
