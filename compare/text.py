@@ -99,26 +99,6 @@ def _e_step_arithmetic(r, first, ex, coins) -> str:
             + " + ".join(fmt(v) for v in like) + ") = ")
 
 
-def _signed(x: float) -> str:
-    """A signed shift: four decimals, or two significant digits when smaller than that shows."""
-    return f"{x:+.4f}" if x == 0 or abs(x) >= 5e-5 else f"{x:+.1e}"
-
-
-def _corr(x: float) -> str:
-    """A signed number to two decimals (a correlation, a skewness), never "-0.00"."""
-    return "0.00" if abs(x) < 0.005 else f"{x:+.2f}"
-
-
-def _fixed2(x: float) -> str:
-    """Two decimals, never "-0.00"."""
-    return "0.00" if abs(x) < 0.005 else f"{x:.2f}"
-
-
-def _sds(x: float) -> str:
-    """A distance in posterior sds: two decimals, "< 0.01" below that."""
-    return "< 0.01" if abs(x) < 0.005 else f"{x:.2f}"
-
-
 def _moves(a: float, b: float, whose: str) -> str:
     """"moves from EM's 0.449 to 0.452", with as many decimals (3 to 6) as it takes to show the
     move, or "stays at EM's 0.0640 (to 6 decimals)"."""
@@ -503,36 +483,9 @@ def checks_section(agreement) -> str:
 
 
 def takeaways(r) -> str:
-    marg = facts.marginals(r)
-    close = facts.closeness(r, marg)
-    sd = np.array([m["sd"] for m in marg])
-    out = ["## What to take away\n"]
-    if r.choice and r.choice["verdict"]["fewer_than_asked"]:
-        out.append(f"- {choice_sentence(r).replace('**', '')} Two ordered coins always come out "
-                   "apart; whether the data need them is the model-choice question above.")
-    pair, coin, gap = close["largest"]
-    out.append(f"- The point estimates differ by at most {gap:.2f} posterior sd ({pair}, coin "
-               f"{coin}), while the posterior sds are {vec(sd, f3)}: "
-               + ("which single number one reports matters less than the uncertainty around it."
-                  if close["close"] else
-                  "which single number one reports matters here: report the posterior."))
-    fewer = bool(r.choice and r.choice["verdict"]["fewer_than_asked"])
-    out.append("- EM finds a mode; the posterior also says how wide the plausible region is. "
-               + ("With more data the two meet (Bernstein-von Mises)"
-                  + (" (the size study above)." if "size" in r.studies_run else
-                     " (`--study size` shows it).")
-                  if not fewer else
-                  "With more data the two meet only if the coins really differ "
-                  "(Bernstein-von Mises needs it): if they are one coin, the posterior runs into "
-                  "the diagonal theta_0 = theta_1 and stays lopsided however many sets there "
-                  "are; if they differ, enough sets tell them apart."))
-    vbw = facts.vb_width(r, marg)
-    short = np.asarray(vbw["narrower"])
-    if np.all(short > 0.01):
-        out.append(f"- VB is as cheap as EM and gives distributions, but here its sds are "
-                   f"{vec(100 * short, lambda v: f'{v:.0f}%')} smaller than the {vbw['source']} "
-                   "ones.")
-    return "\n".join(out) + "\n"
+    from .sections import takeaways as sec
+
+    return blocks.section(sec.build(r))
 
 
 def reproduce(r) -> str:
