@@ -469,13 +469,6 @@ def sets_section(r, figs) -> str:
     return blocks.section(sec.build(r, figs))
 
 
-def predictive_check(r) -> str:
-    """Posterior predictive checks, with what they can and cannot detect."""
-    from .sections import sets as sec
-
-    return blocks.block(sec.predictive(r))
-
-
 # ---------------------------------------------------------------- checks and take-aways
 
 def checks_section(agreement) -> str:

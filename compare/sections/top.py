@@ -9,7 +9,8 @@ import numpy as np
 from .. import facts
 from ..records import fact
 
-#: the NUTS diagnostics and the Gibbs thresholds the note cites
+#: the thresholds a Gibbs diagnostic fails beyond (bayes.summary.RHAT_THRESHOLD and
+#: ESS_BULK_THRESHOLD; not imported from there, which would import ArviZ with the text)
 R_HAT_MAX, ESS_MIN = 1.01, 400
 
 
