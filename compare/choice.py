@@ -34,11 +34,22 @@ from .options import MAX_COMPONENTS
 GRID_DRAWS = 4000
 
 
+def evidence_grade(two_log_bf: float) -> str:
+    """The grade of evidence for the model favoured, from 2 ln(BF) (Kass & Raftery 1995): barely,
+    positive, strong or very_strong (the report's words for them are in compare/words)."""
+    x = abs(two_log_bf)
+    return ("barely" if x < 2 else "positive" if x < 6 else
+            "strong" if x < 10 else "very_strong")
+
+
+#: the grades in summary.json's words
+_GRADE_WORDS = {"barely": "barely worth mentioning", "positive": "positive", "strong": "strong",
+                "very_strong": "very strong"}
+
+
 def kass_raftery(two_log_bf: float) -> str:
     """The strength of evidence for the model favoured, from 2 ln(BF) (Kass & Raftery 1995)."""
-    x = abs(two_log_bf)
-    return ("barely worth mentioning" if x < 2 else "positive" if x < 6 else
-            "strong" if x < 10 else "very strong")
+    return _GRADE_WORDS[evidence_grade(two_log_bf)]
 
 
 def candidates(k: int, longest: int) -> list[int]:

@@ -31,8 +31,8 @@ def _store(r) -> dict:
     """The facts computed for run ``r`` (kept beside it, dropped when the run is)."""
     key = id(r)
     if key not in _STORE:
+        weakref.finalize(r, _STORE.pop, key, None)     # TypeError where r cannot be watched
         _STORE[key] = {}
-        weakref.finalize(r, _STORE.pop, key, None)
     return _STORE[key]
 
 
@@ -183,17 +183,23 @@ def laplace(r, seed: int = 0) -> dict | None:
     return out
 
 
-def laplace_verdict(lap: dict) -> str:
-    """What the Laplace comparison says, in a phrase chosen by its numbers."""
+def laplace_verdict(lap: dict):
+    """What the Laplace comparison says, as a fact chosen by its numbers (``laplace_verdict``):
+    the Gaussian shape costs little (``shape_costs_little``: every sd within 10% of the
+    reference's), or the excess width is mass the ordering and [0, 1] cut off
+    (``cut_off``: within 10% after the cut), or the posterior's shape is not Gaussian
+    (``too_wide`` / ``too_narrow`` / ``wrong_width`` even after the cut)."""
+    from .records import fact
+
     full, cut = np.asarray(lap["sd_ratio"]), np.asarray(lap["sd_ratio_cut"])
     if np.all(np.abs(full - 1) < 0.1):
-        return "So the Gaussian shape itself costs little here."
-    if np.all(np.abs(cut - 1) < 0.1):
-        return ("So most of its excess width is mass the ordering and the unit interval cut off, "
-                "not the shape of the posterior.")
-    how = "too wide" if np.all(cut > 1) else "too narrow" if np.all(cut < 1) else "wrong in width"
-    return (f"Even cut to where the posterior lives it is {how}: the posterior's shape is not "
-            "Gaussian.")
+        variant = "shape_costs_little"
+    elif np.all(np.abs(cut - 1) < 0.1):
+        variant = "cut_off"
+    else:
+        variant = ("too_wide" if np.all(cut > 1) else "too_narrow" if np.all(cut < 1) else
+                   "wrong_width")
+    return fact("laplace_verdict", variant, sd_ratio=full.tolist(), sd_ratio_cut=cut.tolist())
 
 
 def posterior_correlation(r) -> float:

@@ -1,0 +1,109 @@
+"""How many coins the data support: the verdict, the table of fits and evidences, each
+comparison, and how the numbers were computed."""
+
+from __future__ import annotations
+
+from .. import choice as model_choice
+from ..records import Table, fact
+
+
+def odds(log_bf: float, rough: bool):
+    """exp(log_bf) as odds: three significant digits, or ``rough`` (a BIC approximation) two."""
+    return fact("choice.odds", "rough" if rough else "exact", log_bf=log_bf)
+
+
+def verdict(r, strong: bool = True):
+    """The verdict on how many coins, in one or two sentences. "Do not support" has two cases
+    that read differently: the evidence leans to more coins but too weakly to count (the data
+    cannot tell), or it leans to fewer (the data favour fewer). ``strong``: the headline of a
+    "do not support" verdict in bold."""
+    v = r.choice["verdict"]
+    k, best = v["asked"], v["components"]
+    step = next((s for s in v["steps"] if s["more"] == k or s["fewer"] == k), None)
+    if step is None:
+        return fact("choice.verdict", "fitted", k=k)
+    bic = step["by"] != "Bayes factor"
+    two, fewer, more = step["two_log_bf"], step["fewer"], step["more"]
+    common = dict(by=fact("choice.by", "bic" if bic else "bayes_factor"),
+                  strength=fact("choice.strength", model_choice.evidence_grade(two)),
+                  fewer=fewer, more=more, k=k)
+
+    def headline(variant):
+        h = fact("choice.headline", variant, k=k, fewer=fewer)
+        return fact("choice.strong", text=h) if strong else h
+
+    if best < k:
+        if two > -2:            # either side, but too weakly to count (Kass & Raftery: < 2)
+            known = r.known
+            told = (fact("choice.told", coins=len(known["theta"]), sets=r.data.n_sets)
+                    if known is not None and len(known["theta"]) == k else None)
+            if two >= 0:
+                return fact("choice.verdict", "cannot_tell_leans_more",
+                            headline=headline("cannot_tell"), odds=odds(two / 2, bic), two=two,
+                            told=told, **common)
+            return fact("choice.verdict", "cannot_tell_leans_fewer",
+                        headline=headline("cannot_tell"), odds=odds(-two / 2, bic), two=-two,
+                        told=told, **common)
+        return fact("choice.verdict", "favours_fewer", headline=headline("favours_fewer"),
+                    odds=odds(-two / 2, bic), two=-two, **common)
+    if best > k:
+        return fact("choice.verdict", "more", best=best, two=two, **common)
+    if more == k:
+        return fact("choice.verdict", "supported", odds=odds(two / 2, bic), two=two, **common)
+    return fact("choice.verdict", "supported_plain", k=k)
+
+
+def comparison(cmp):
+    """One comparison of fewer against more coins: the likelihood ratio (and its bootstrap),
+    the Bayes factor, BIC and the elpd, each where it exists."""
+    m = cmp["more"]
+    parts = [fact("choice.cmp.lr", two_log_lr=cmp["two_log_lr"])]
+    if cmp["bootstrap"]:
+        b = cmp["bootstrap"]
+        parts.append(fact("choice.cmp.bootstrap", p=b["p"], replicates=b["replicates"],
+                          quantile_95=b["quantile_95"]))
+    if cmp["log_bayes_factor"] is not None:
+        parts.append(fact("choice.cmp.bayes_factor", two_log_bf=2 * cmp["log_bayes_factor"]))
+    parts.append(fact("choice.cmp.bic", difference=cmp["bic_difference"], more=m))
+    if cmp["loo_difference"] is not None:
+        parts.append(fact("choice.cmp.loo", difference=cmp["loo_difference"],
+                          se=cmp["loo_difference_se"]))
+    return fact("choice.cmp.line", more=m, fewer=cmp["fewer"], parts=parts)
+
+
+def methods(r):
+    """How the evidences and elpds were computed, and how to read the likelihood ratio."""
+    c = r.choice
+    rows = sorted(c["components"], key=lambda row: row["components"])    # in the table's order
+    evidence = [fact("choice.method", method=row["evidence_method"], coins=row["components"])
+                for row in rows if row["evidence_method"]]
+    loos = [fact("choice.method", method=row["loo"]["method"], coins=row["components"])
+            for row in rows if row["loo"]]
+    n = r.data.n_sets
+    return fact("choice.methods", evidence=evidence, loos=loos,
+                rough=fact("choice.rough_se", sets=n) if n < 20 else None,
+                boundary=fact("choice.boundary", "learned" if r.options.learned else "fixed"),
+                bootstrap=fact("choice.bootstrap",
+                               "shown" if any(x["bootstrap"] for x in c["comparisons"])
+                               else "not_run"),
+                negative=fact("choice.negative_ratio") if r.options.weights == "fixed"
+                and any(x["two_log_lr"] < 0 for x in c["comparisons"]) else None)
+
+
+def build(r) -> list:
+    c = r.choice
+    if not c:
+        return []
+    header = [fact(f"choice.header.{h}") for h in
+              ("coins", "parameters", "log_likelihood", "bic", "log_evidence", "loo")]
+    rows = [[row["components"], row["parameters"], row["log_likelihood"], row["bic"],
+             row["log_evidence"],
+             fact("choice.loo", "na") if row["loo"] is None else
+             fact("choice.loo", "value", elpd=row["loo"]["elpd"], se=row["loo"]["se"])]
+            for row in c["components"]]
+    out = [fact("choice.heading"), fact("choice.paragraph", text=verdict(r)),
+           Table(header, rows, ["", "", ".3f", ".2f", ".3f", ""])]
+    lines = [comparison(cmp) for cmp in c["comparisons"]]
+    out += lines + [""] if lines else ["\n"]
+    out.append(methods(r))
+    return out
