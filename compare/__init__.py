@@ -6,9 +6,10 @@ matplotlib come only with the first run.
 """
 
 
-def run(data: str = "builtin:do-batzoglou", **options):
+def run(data: str | None = None, **options):
     """``python -m compare`` from Python: keywords are its flags with underscores
-    (``components=2, weights="fixed", prior=(2, 2), quick=True``...). Returns the run
+    (``data="builtin:saxony", components=2, weights="fixed", prior=(2, 2), quick=True``...;
+    without ``data``, the paper's builtin:do-batzoglou). Returns the run
     (compare.results.Run): it shows itself in Jupyter and has ``.summary``, ``.posterior`` and
     ``.save(path, force=False)``. A bad value raises ValueError with the command line's message.
     See compare.api.run for every keyword."""

@@ -30,7 +30,7 @@ FLAGS = ("data", "components", "weights", "prior", "dirichlet", "seed", "init", 
 SWITCHES = ("quick",)
 
 
-def run(data: str = "builtin:do-batzoglou", *, components: int | None = None,
+def run(data: str | None = None, *, components: int | None = None,
         weights: str | None = None, prior=None, dirichlet: float | None = None,
         seed: int | None = None, init=None, draws: int | None = None, tune: int | None = None,
         chains: int | None = None, target_accept: float | None = None, quick: bool = False,
@@ -39,7 +39,8 @@ def run(data: str = "builtin:do-batzoglou", *, components: int | None = None,
     """Run both engines, the checks and the figures on one dataset, as ``python -m compare``
     does; returns the run (compare.results.Run) the report is written from.
 
-    A keyword left at None takes the command line's default. ``prior``, ``init``, ``truth``,
+    A keyword left at None takes the command line's default (``data``: the paper's
+    builtin:do-batzoglou; ``prior``: Beta(2, 2)). ``prior``, ``init``, ``truth``,
     ``sizes``: a sequence of numbers (or the flag's text, "2,2"); ``study``: names, or "all".
     ``progress``: None shows it as the command line does (stage lines on stderr), or as one
     updating line under a notebook kernel; False shows nothing.
