@@ -154,7 +154,7 @@ def main(argv=None) -> int:
         fail(prog, str(exc))
 
     from .pipeline import Progress, execute
-    from .report import OutputError, check_room, check_target
+    from .report import OutputError, check_room, check_target, write
 
     out = Path(args.out) if args.out else Path("reports") / request.data.name
     if not args.out and not out.parent.exists():
@@ -170,9 +170,7 @@ def main(argv=None) -> int:
     previous = _catch_sigterm()         # like Ctrl-C: workers and temporary folders go
     try:
         r = execute(request, progress)  # forks the PyMC process first, then the rest
-        from . import report
-
-        backup = report.write(r, out, force=args.force, log=progress.log)
+        backup = write(r, out, force=args.force, log=progress.log)
     except OutputError as exc:
         fail(prog, str(exc))
     except KeyboardInterrupt:
