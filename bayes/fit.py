@@ -66,6 +66,23 @@ class BayesResult:
         th = self.theta_draws
         return np.broadcast_to(np.asarray(self.settings["fixed_weights"]), th.shape)
 
+    def _repr_html_(self) -> str:
+        """A small table in Jupyter: each coin's posterior mean, sd and HDI, the diagnostics."""
+        from ._html import number, table
+
+        th, w = self.posterior["theta"], self.posterior["weights"]
+        prob = th.get("hdi_prob", 0.94)
+        rows = [(k, number(th["mean"][k]), number(th["sd"][k]),
+                 f"{number(th['hdi_low'][k])} to {number(th['hdi_high'][k])}",
+                 number(w["mean"][k])) for k in range(len(th["mean"]))]
+        d = self.diagnostics
+        notes = [f"{self.sampler}: {d.get('chains')} chains x {d.get('draws')} draws; "
+                 f"R-hat max {number(d.get('r_hat_max'), 3)}, bulk ESS min "
+                 f"{number(d.get('ess_bulk_min'), 0)}, {d.get('divergences')} divergences",
+                 *self.warnings]
+        return table("Posterior", ("coin", "mean theta", "sd", f"{prob:.0%} HDI", "weight"),
+                     rows, notes)
+
     def to_dict(self) -> dict:
         return {"sampler": self.sampler, "settings": self.settings,
                 "find_map": self.find_map, "posterior": self.posterior,

@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from coindata.cli import (Parser, add_model_args, fail, int_between, load_data, nonempty,
-                          probabilities, unit_interval)
+from coindata.cli import (Parser, add_model_args, fail, int_between, nonempty, probabilities,
+                          unit_interval)
 
 from .studies import MAX_REPLICATES, MAX_SIZES, SIZE_RANGE
 from .studies import names as study_names
@@ -63,8 +63,10 @@ def size_list(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def build_parser() -> Parser:
-    p = Parser(prog="python -m compare",
+def build_parser(parser_class=Parser) -> Parser:
+    """The command line's flags (compare.api reuses them, with a parser that raises
+    ValueError instead of exiting)."""
+    p = parser_class(prog="python -m compare",
                description="Run EM (ML, MAP, VB), the PyMC posterior (NUTS), a Gibbs sampler and "
                            "the exact grid on one dataset; write summary.json, report.md, "
                            "report.html, figures/ and posterior.nc. Exit 0 on success, 2 on bad "
@@ -106,16 +108,20 @@ def build_parser() -> Parser:
     return p
 
 
-def main(argv=None) -> int:
-    prog = "python -m compare"
-    args = build_parser().parse_args(argv)
-    t_start = time.perf_counter()
-    data = load_data(prog, args.data)
-    t_load = time.perf_counter() - t_start
+def prepare(args, argv) -> "Request":
+    """The checked request from parsed flags: the data loaded, every option and study flag
+    checked (no PyMC import). Raises ValueError with the one line the command line prints."""
+    from coindata.sources import DataError, load
 
     from .options import Options, check
-    from .report import OutputError, check_room, check_target
+    from .pipeline import Request
 
+    t_start = time.perf_counter()
+    try:
+        data = load(args.data)
+    except DataError as exc:
+        raise ValueError(str(exc)) from None
+    t_load = time.perf_counter() - t_start
     draws = args.draws or (1000 if args.quick else 2500)
     tune = args.tune if args.tune is not None else (500 if args.quick else 1000)
     options = Options(components=args.components, weights=args.weights, prior=args.prior,
@@ -125,16 +131,32 @@ def main(argv=None) -> int:
     try:
         check(options, data)
     except ValueError as exc:
-        fail(prog, f"{data.source}: {exc}")
+        raise ValueError(f"{data.source}: {exc}") from None
     study_args = None
     if args.study:
         from .studies import parse_study_args
 
-        try:
-            study_args = parse_study_args(args, data, options)
-        except ValueError as exc:
-            fail(prog, str(exc))
-    out = Path(args.out) if args.out else Path("reports") / data.name
+        study_args = parse_study_args(args, data, options)
+    command = shlex.join(["python", "-m", "compare", *_content_args(argv)])
+    return Request(data=data, options=options, bootstrap_lrt=args.bootstrap_lrt,
+                   studies=tuple(args.study or ()), study_args=study_args, command=command,
+                   load_seconds=t_load)
+
+
+def main(argv=None) -> int:
+    prog = "python -m compare"
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    args = build_parser().parse_args(argv)
+    t_start = time.perf_counter()
+    try:
+        request = prepare(args, argv)
+    except ValueError as exc:
+        fail(prog, str(exc))
+
+    from .pipeline import Progress, execute
+    from .report import OutputError, check_room, check_target, write
+
+    out = Path(args.out) if args.out else Path("reports") / request.data.name
     if not args.out and not out.parent.exists():
         out.parent.mkdir(parents=True)
     try:
@@ -143,57 +165,12 @@ def main(argv=None) -> int:
     except OutputError as exc:
         fail(prog, str(exc))
 
-    def log(stage, seconds):
-        sys.stderr.write(f"{stage:<10} {seconds:6.2f} s\n")
-        sys.stderr.flush()
-
-    def say(stage, text):
-        sys.stderr.write(f"{stage:<10} {text}\n")
-        sys.stderr.flush()
-
-    log("load", t_load)
+    progress = Progress()
+    progress.log("load", request.load_seconds)
     previous = _catch_sigterm()         # like Ctrl-C: workers and temporary folders go
-    posterior = None
     try:
-        from .posterior import start
-
-        posterior = start(data, options, log, say)   # the PyMC part, forked before heavy imports
-        from . import report
-        from .run import run
-
-        early, scratch = {}, []
-
-        def while_sampling(r):
-            """While NUTS runs in its process: draw the figures that need no posterior draws,
-            then import what writing the report needs (netCDF, Markdown, MathML)."""
-            import tempfile
-
-            from . import figures
-
-            scratch.append(Path(tempfile.mkdtemp(prefix="coinmix-figures-")))
-            say("figures", "EM's figures, drawn while NUTS samples")
-            t0 = time.perf_counter()
-            for name, file in figures.draw_here(r, scratch[0], figures.early(r)).items():
-                early[name] = scratch[0] / file
-            log("figures", time.perf_counter() - t0)
-            report.warm_up()
-
-        r = run(data, options, log=log, bootstrap_lrt=args.bootstrap_lrt, say=say,
-                while_sampling=while_sampling, posterior=posterior)
-        r.command = shlex.join(["python", "-m", "compare",
-                                *_content_args(argv if argv is not None else sys.argv[1:])])
-        r.timings = {"load": t_load, **r.timings}
-        studies, sections = {}, []
-        if study_args is not None:
-            from .studies import run_studies
-
-            studies, sections = run_studies(args.study, data, options, study_args, log=log,
-                                            say=say)
-            r.studies_run = tuple(args.study)
-            r.timings.update({f"study {sec_name}": sec.seconds
-                              for sec_name, sec in zip(args.study, sections)})
-        backup = report.write(r, out, force=args.force, studies=studies,
-                              study_sections=sections, log=log, early_figures=early, say=say)
+        r = execute(request, progress)  # forks the PyMC process first, then the rest
+        backup = write(r, out, force=args.force, log=progress.log)
     except OutputError as exc:
         fail(prog, str(exc))
     except KeyboardInterrupt:
@@ -207,12 +184,9 @@ def main(argv=None) -> int:
                          f"({exc.strerror or exc}); {out} left as it was\n")
         return 1
     finally:
-        if posterior is not None:
-            posterior.kill()
-        _clean_scratch(locals().get("sections", ()), locals().get("scratch", ()))
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    log("total", time.perf_counter() - t_start)
+    progress.log("total", time.perf_counter() - t_start)
     if backup is not None:
         sys.stderr.write(f"backup     {out} was not a report of ours: moved to {backup}\n")
     sys.stderr.write(f"output     {out / 'report.html'}\n")
@@ -263,16 +237,6 @@ def _catch_sigterm():
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signal.SIGTERM, _terminate)
-
-
-def _clean_scratch(sections, folders):
-    """Remove the scratch folders of figures drawn ahead (while sampling, or by a study)."""
-    import shutil
-
-    paths = [Path(p).parent for sec in sections or () for p in sec.figures.values()]
-    for folder in {str(p) for p in [*paths, *folders]}:
-        if Path(folder).name.startswith(("coinmix-studies-", "coinmix-figures-")):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

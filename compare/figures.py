@@ -343,15 +343,6 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     _save(fig, path)
 
 
-_JOB = None     # (run, folder) for forked workers: inherited, never pickled
-
-
-def _draw(name):
-    r, folder = _JOB
-    PLAN[name](r, folder / f"{name}.png")
-    return name
-
-
 PLAN = {"em_path": em_path, "objective": objective, "marginals": marginals, "joint": joint,
         "assignment": assignment, "prior_posterior": prior_posterior, "ladder": ladder,
         "bound": bound}
@@ -383,72 +374,7 @@ def early(r) -> list[str]:
     return out
 
 
-def draw_here(r, folder, chosen) -> dict[str, str]:
-    """Draw ``chosen`` figures in this process; returns {name: file name}."""
-    global _JOB
-    _JOB = (r, folder)
-    try:
-        for name in chosen:
-            _draw(name)
-    finally:
-        _JOB = None
-    return {name: f"{name}.png" for name in chosen}
-
-
-class Drawing:
-    """Figures drawn by forked workers (one per core; the run is inherited, not pickled) while
-    the caller goes on; ``finish()`` waits (bounded) and returns {name: file name}. Serial where
-    fork is unavailable, fails, or COINMIX_SERIAL is set."""
-
-    def __init__(self, r, folder, chosen, workers=None):
-        import multiprocessing as mp
-        import os
-        import warnings
-
-        from .processes import child_signals
-
-        global _JOB
-        self.r, self.folder, self.chosen, self.pool, self.job = r, folder, list(chosen), None, None
-        workers = workers or (1 if os.environ.get("COINMIX_SERIAL")
-                              else min(len(self.chosen), os.cpu_count() or 1))
-        if workers > 1 and "fork" in mp.get_all_start_methods():
-            _JOB = (r, folder)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", DeprecationWarning)   # fork with threads
-                    self.pool = mp.get_context("fork").Pool(workers, initializer=child_signals)
-                order = sorted(self.chosen, key=SLOWEST_FIRST.index)
-                self.job = self.pool.map_async(_draw, order, chunksize=1)
-            except OSError:
-                self.close()
-            finally:
-                _JOB = None
-
-    def finish(self) -> dict[str, str]:
-        import multiprocessing as mp
-
-        try:
-            if self.job is not None:
-                # bounded: a child stuck on a lock inherited through fork is abandoned
-                self.job.get(timeout=300)
-                self.pool.close()           # done: let the workers exit on their own
-                self.pool.join()
-                self.pool = None
-            else:
-                draw_here(self.r, self.folder, self.chosen)
-        except (mp.ProcessError, mp.TimeoutError):
-            self.close()
-            draw_here(self.r, self.folder, self.chosen)
-        finally:
-            self.close()
-        missing = [n for n in self.chosen if not (self.folder / f"{n}.png").is_file()]
-        if missing:
-            raise RuntimeError(f"figures not written: {', '.join(missing)}")
-        return {name: f"{name}.png" for name in self.chosen}
-
-    def close(self) -> None:
-        """Abandon the workers (an error or an interrupt elsewhere)."""
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+def draw(r, name: str, path) -> None:
+    """Draw figure ``name`` of run ``r`` into the PNG file ``path`` (the pool that draws several
+    at once is compare.pipeline.FigurePool)."""
+    PLAN[name](r, path)

@@ -77,22 +77,13 @@ class _Forked:
         ctx = mp.get_context("fork")
         self.receive, send = ctx.Pipe(duplex=False)
 
-        def target():
-            child_signals()
-            _no_plotting()
-            try:
-                with one_thread():
-                    send.send(("ok", posterior(data, o, log, say)))
-            except BaseException as exc:  # noqa: BLE001 - report it to the parent, whatever it is
-                import traceback
-
-                send.send(("error", (type(exc).__name__, str(exc), traceback.format_exc())))
-
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)   # fork with idle BLAS threads
-            self.process = ctx.Process(target=target, daemon=True)
+            # fork: the arguments reach the child as they are, never pickled
+            self.process = ctx.Process(target=_child, args=(send, data, o, log, say),
+                                       daemon=True)
             self.process.start()
         send.close()
 
@@ -116,13 +107,28 @@ class _Forked:
         self.process.join(5)
 
 
-def start(data, o, log=None, say=None):
+def _child(send, data, o, log, say) -> None:
+    """The body of the forked PyMC process: the posterior, sent back through ``send``."""
+    child_signals()
+    _no_plotting()
+    try:
+        with one_thread():
+            send.send(("ok", posterior(data, o, log, say)))
+    except BaseException as exc:  # noqa: BLE001 - report it to the parent, whatever it is
+        import traceback
+
+        send.send(("error", (type(exc).__name__, str(exc), traceback.format_exc())))
+
+
+def start(data, o, log=None, say=None, *, serial: bool = False):
+    """The PyMC part, started now: in a forked child, or (``serial``, COINMIX_SERIAL, one core,
+    no fork, or the model already compiled in this process) here, when its result is asked."""
     import multiprocessing as mp
     import os
 
     from bayes import model as mixture
 
-    if (mixture.is_compiled(o.components, o.learned) or os.environ.get("COINMIX_SERIAL")
+    if (serial or mixture.is_compiled(o.components, o.learned) or os.environ.get("COINMIX_SERIAL")
             or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods()):
         return _Here(data, o, log, say)
     return _Forked(data, o, log, say)

@@ -182,7 +182,7 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
                       "known_labels": None if r.known is None else
                       {k: v for k, v in r.known.items() if small or k != "component_of_set"}},
         "model_choice": r.choice,
-        "agreement": [c.to_dict() for c in agreement],
+        "agreement": agreement,
         "ladder": ladder_rows,
         "worked_example": {"first_iteration": first, "iterations": iters,
                            "first_step_three_ways": three},
@@ -197,71 +197,113 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
     return _clean(out)
 
 
-def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=None,
-          early_figures=None, say=None) -> Path:
-    """Build the whole report in a temporary folder, then move it into place (module docstring).
-    ``early_figures``: {name: PNG path} already drawn (while NUTS ran). Returns the backup
-    folder's path when ``force`` moved an existing folder aside, else None."""
-    from . import checks, figures, html, ladder, text, worked
-    from .markdown import plain
-
+def write(r, out: Path, *, force: bool, log=None) -> Path | None:
+    """Write the report of run ``r`` (compare.pipeline: every number, check and figure is in it
+    already) in a temporary folder, then move it into place (module docstring). Returns the
+    backup folder's path when ``force`` moved an existing folder aside, else None."""
     log = log or (lambda stage, seconds: None)
-    say = say or (lambda stage, text: None)
     check_target(out, force)
     _check_space(r, out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    drawing = None
     try:
         t0 = time.perf_counter()
         (tmp / "figures").mkdir()
-        early = dict(early_figures or {})
-        for name, path in early.items():
-            shutil.copy(path, tmp / "figures" / f"{name}.png")
-        # the figures that need the posterior draws are drawn by workers meanwhile
-        later = [n for n in figures.names(r) if n not in early]
-        say("figures", f"{len(later)} more figures, drawn beside the checks, the text and "
-                       "posterior.nc")
-        drawing = figures.Drawing(r, tmp / "figures", later)
-        figs = {n: f"{n}.png" for n in figures.names(r)}
-        for section in study_sections:
-            for name, fig in section.figures.items():
-                shutil.copy(fig, tmp / "figures" / Path(fig).name)
-                figs[name] = Path(fig).name
-
-        agreement = checks.all_checks(r)
-        rows = ladder.rows(r)
-        init = r.options.em_init or tuple(r.plain["ml"].history[0].theta)
-        first = worked.first_iteration(r.data.heads, r.data.tosses, init)
-        iters = worked.iterations(r.plain["ml"], init)
-        three = (worked.first_step_three_ways(r.data.heads, r.data.tosses, init, r.options.prior,
-                                              set_index=first["example_set"])
-                 if len(init) == 2 else None)
+        for file, png in r.pictures.items():
+            (tmp / "figures" / file).write_bytes(png)
         _write_netcdf(r.sampler.tree, tmp / "posterior.nc")
-        md = text.report_markdown(r, agreement, rows, first, iters, three, figs, study_sections)
+        md = markdown_of(r)
         (tmp / "report.md").write_text(md, encoding="utf-8")
-        drawing.finish()
-        drawing = None
-        r.timings["figures"] = time.perf_counter() - t0
-        log("figures", r.timings["figures"])
-        pictures = {f"figures/{name}": (tmp / "figures" / name).read_bytes()
-                    for name in figs.values()}
-        (tmp / "report.html").write_text(
-            html.render(md, pictures, f"coinmix: {plain(r.data.name)}"), encoding="utf-8")
+        (tmp / "report.html").write_text(page_of(r, md), encoding="utf-8")
         r.timings["report"] = time.perf_counter() - t0
         log("report", r.timings["report"])
-        s = summary(r, agreement, rows, first, iters, three, figs, studies)
-        s["generator"] = {"name": GENERATOR, "version": _version()}
+        s = summary_of(r)
         s["files"] = {p.relative_to(tmp).as_posix(): _sha256(p)
                       for p in sorted(tmp.rglob("*")) if p.is_file()}
         (tmp / "summary.json").write_text(json.dumps(s, indent=1, allow_nan=False) + "\n",
                                           encoding="utf-8")
         backup = _replace(tmp, out, force)
     except BaseException:
-        if drawing is not None:
-            drawing.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return backup
+
+
+def _copy(check: dict) -> dict:
+    """A check's summary.json form with its own quantities dict (summary() rewrites it)."""
+    return {**check, "quantities": dict(check["quantities"])}
+
+
+def markdown_of(r) -> str:
+    """report.md of run ``r``: its records (compare.pipeline made them) in words."""
+    from . import text
+
+    return text.render(r.records if r.records is not None else records_of(r))
+
+
+def records_of(r) -> list:
+    """The report's records of run ``r`` (the pipeline keeps them on the run)."""
+    from . import text
+
+    w = r.worked
+    return text.records(r, r.agreement, r.ladder_rows, w["first_iteration"], w["iterations"],
+                        w["first_step_three_ways"], r.figures, r.study_sections)
+
+
+def page_of(r, md: str | None = None) -> str:
+    """report.html of run ``r`` (from its report.md, with the figures inline)."""
+    from . import html
+    from .markdown import plain
+
+    md = markdown_of(r) if md is None else md
+    pictures = {f"figures/{file}": png for file, png in r.pictures.items()}
+    return html.render(md, pictures, f"coinmix: {plain(r.data.name)}")
+
+
+def summary_of(r) -> dict:
+    """summary.json of run ``r``, but for ``files`` (the hashes of the folder written)."""
+    w = r.worked
+    # summary() lists the checks' per-set quantities by pair for large data in place: copies,
+    # so that the run's own checks stay as the pipeline computed them
+    agreement = [_copy(c.to_dict()) for c in r.agreement]
+    s = summary(r, agreement, r.ladder_rows, w["first_iteration"],
+                w["iterations"], w["first_step_three_ways"], r.figures, r.studies)
+    s["generator"] = {"name": GENERATOR, "version": _version()}
+    return s
+
+
+def save(r, out, *, force: bool = False) -> Path:
+    """The notebook's ``Run.save``: the command line's checks of ``out`` before anything is
+    written (OutputError, a ValueError, with the command line's line), then :func:`write`."""
+    import warnings
+
+    out = Path(out)
+    check_target(out, force)
+    check_room(out)
+    backup = write(r, out, force=force)
+    if backup is not None:
+        warnings.warn(f"{out} was not a report of ours: moved to {backup}", stacklevel=3)
+    return out
+
+
+#: compare.explorer, when it exists, may define ``notebook_html(run) -> str``: the explorer's
+#: section, shown in a notebook under the report (the hook the explorer plugs into)
+EXPLORER_MODULE = "compare.explorer"
+
+
+def notebook_html(r) -> str:
+    """What a Run shows in Jupyter: the report's body (its figures inline), then the explorer's
+    section when compare has one (:data:`EXPLORER_MODULE`)."""
+    import importlib
+    import importlib.util
+
+    page = page_of(r)
+    body = page.split("<body>", 1)[-1].rsplit("</body>", 1)[0]
+    parts = ['<div class="coinmix-report" style="max-width: 46em">', body, "</div>"]
+    if importlib.util.find_spec(EXPLORER_MODULE) is not None:
+        explorer = importlib.import_module(EXPLORER_MODULE)
+        if hasattr(explorer, "notebook_html"):
+            parts.append(explorer.notebook_html(r))
+    return "\n".join(parts)
 
 
 def warm_up() -> None:

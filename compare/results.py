@@ -1,9 +1,12 @@
-"""What one run produced: every rung's result, the worked example's plain and SQUAREM fits,
-the model choice, the timings (:class:`Run`), and the running of one stage of the ladder.
+"""What one run produced (:class:`Run`): every rung's result, the worked example's plain and
+SQUAREM fits, the model choice, the checks, the figures, the studies and the timings; and the
+running of one stage of the ladder.
 
-Kept apart from ``compare.run`` (which orchestrates the stages and the processes) so that the
-forked PyMC process (``compare.posterior``) and the report's modules can use a run without
-importing the orchestration.
+compare.pipeline fills a Run stage by stage; everything else only reads it: the report writer
+(compare.report), the notebook API (compare.api: a Run shows itself in Jupyter, gives
+``.summary``, ``.posterior`` and ``.save(path)``) and the explorer. Kept apart from the pipeline
+so that the forked PyMC process (compare.posterior) and the report's modules can use a run
+without importing the orchestration.
 """
 
 from __future__ import annotations
@@ -32,6 +35,17 @@ class Run:
     versions: dict = field(default_factory=dict)
     choice: dict | None = None        # compare.choice.model_choice: how many coins?
     studies_run: tuple = ()           # the studies that ran with this report (names)
+    studies: dict = field(default_factory=dict)          # name -> its summary.json block
+    study_sections: list = field(default_factory=list)   # compare.studies.StudyResult, in order
+    records: list | None = None     # the report's sections as records (compare.text.records)
+    # what the report shows, computed by the pipeline's last stage
+    agreement: list = field(default_factory=list)        # compare.checks.all_checks
+    ladder_rows: list = field(default_factory=list)      # compare.ladder.rows
+    # the worked example's numbers (compare.worked): first_iteration, iterations,
+    # first_step_three_ways (None unless two coins)
+    worked: dict | None = None
+    figures: dict = field(default_factory=dict)    # figure name -> file name in figures/
+    pictures: dict = field(default_factory=dict)   # file name -> PNG bytes
 
     def role(self, role: str):
         """The result of the rung that plays ``role`` (compare.rungs.ROLES), or None."""
@@ -66,6 +80,54 @@ class Run:
         return [f"{rung.warn_as}: {w}" for rung in ladder.RUNGS
                 if self.results.get(rung.key) is not None
                 for w in rung.warnings(self.results[rung.key])]
+
+    # ------------------------------------------------------------ for a notebook (compare.api)
+
+    @property
+    def summary(self) -> dict:
+        """The summary.json dict (without ``files``: the report folder's hashes come with
+        :meth:`save`)."""
+        from .report import summary_of
+
+        return summary_of(self)
+
+    @property
+    def posterior(self):
+        """The NUTS draws as the ArviZ DataTree that posterior.nc holds."""
+        return None if self.sampler is None else self.sampler.tree
+
+    def save(self, path, force: bool = False):
+        """Write the report folder at ``path`` under the command line's folder rules (an
+        existing folder is replaced only when it holds exactly a previous report of ours;
+        ``force`` moves anything else aside to a backup, never deletes it). Returns the
+        folder's path; raises ValueError (compare.report.OutputError) with the command line's
+        one-line message when the folder cannot be used."""
+        from .report import save
+
+        return save(self, path, force=force)
+
+    def _repr_html_(self) -> str:
+        from .report import notebook_html
+
+        return notebook_html(self)
+
+    def __repr__(self) -> str:
+        o, d = self.options, self.data
+        name = getattr(d, "name", "?")
+        sets = getattr(d, "n_sets", "?")
+        parts = [f"{name}: {sets} sets, K = {o.components} ({o.weights} weights), "
+                 f"Beta({o.prior[0]:g}, {o.prior[1]:g})"]
+        for label, fit in (("EM-ML", self.ml), ("EM-MAP", self.map)):
+            if fit is not None:
+                parts.append(f"{label} theta " + " / ".join(f"{t:.4f}" for t in fit.theta))
+        if self.sampler is not None:
+            mean = self.sampler.posterior["theta"]["mean"]
+            parts.append("posterior mean theta " + " / ".join(f"{t:.4f}" for t in mean))
+        software = [c for c in self.agreement if c.get("kind") == "software"]
+        if software:
+            agree = sum(1 for c in software if c.get("agree") is True)
+            parts.append(f"{agree} of {len(software)} checks agree")
+        return f"<compare.Run {'; '.join(parts)}>"
 
 
 def versions() -> dict:

@@ -21,15 +21,24 @@ from .sections import top, worked
 from .words import blocks
 
 
-def report_markdown(r, agreement, rows, first, iters, three, figs, study_sections) -> str:
-    parts = [header(r, agreement), model_choice_section(r), in_short(r, agreement),
-             worked_example(r, first, iters, figs), ladder_section(r, rows, three, figs),
-             posterior_section(r, figs), sets_section(r, figs), checks_section(agreement),
-             takeaways(r)]
-    parts += [s.markdown for s in study_sections]
-    parts.append(glossary(r))
-    parts.append(reproduce(r))
+def records(r, agreement, rows, first, iters, three, figs, study_sections) -> list:
+    """Every section of the report as records (facts and blocks), in the report's order: what
+    is true for these data, in no language yet. A study's section comes as its Markdown."""
+    return [top.build(r, agreement), choice.build(r), short.build(r, agreement),
+            worked.build(r, first, iters, figs), ladder.build(r, rows, three, figs),
+            posterior.build(r, figs), sets.build(r, figs), sections_checks.build(agreement),
+            sec_takeaways.build(r), *[s.markdown for s in study_sections],
+            terms.glossary(r), terms.reproduce(r)]
+
+
+def render(sections, lang: str = "en") -> str:
+    """report.md from the sections' records, in ``lang``; figures numbered in order."""
+    parts = [s if isinstance(s, str) else blocks.section(s, lang) for s in sections]
     return number_figures("\n".join(p for p in parts if p))
+
+
+def report_markdown(r, agreement, rows, first, iters, three, figs, study_sections) -> str:
+    return render(records(r, agreement, rows, first, iters, three, figs, study_sections))
 
 
 def header(r, agreement=()) -> str:

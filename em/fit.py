@@ -78,6 +78,23 @@ class EMResult:
     def objective(self) -> float:
         return self.log_likelihood if self.log_posterior is None else self.log_posterior
 
+    def _repr_html_(self) -> str:
+        """A small table in Jupyter: theta and weights with their standard errors."""
+        from ._html import number, table
+
+        se = self.std_error
+        rows = [(k, number(self.theta[k]), number(se["theta"][k]), number(self.weights[k]),
+                 number(se["weights"][k])) for k in range(len(self.theta))]
+        kind = "ML" if self.log_posterior is None else "MAP"
+        notes = [f"log-likelihood {number(self.log_likelihood)}"
+                 + ("" if self.log_posterior is None
+                    else f", log-posterior {number(self.log_posterior)}"),
+                 f"{self.iterations} iteration{'' if self.iterations == 1 else 's'} "
+                 f"({self.accelerate}), "
+                 + ("converged" if self.converged else "not converged"), *self.warnings]
+        return table(f"EM fit ({kind}, {self.weights_mode} weights)",
+                     ("coin", "theta", "SE", "weight", "SE"), rows, notes)
+
     def to_dict(self) -> dict:
         """The fit object of DESIGN.md section 2, as plain JSON-ready Python values."""
         return {

@@ -89,6 +89,20 @@ class VBResult:
         s = d.sum()
         return np.sqrt(d * (s - d) / (s**2 * (s + 1)))
 
+    def _repr_html_(self) -> str:
+        """A small table in Jupyter: each coin's Beta factor, its mean and sd, and the weights."""
+        from ._html import number, table
+
+        rows = [(k, number(self.theta_mean[k]), number(self.theta_sd[k]),
+                 f"Beta({number(self.theta_alpha[k], 2)}, {number(self.theta_beta[k], 2)})",
+                 number(self.weights[k])) for k in range(len(self.theta_alpha))]
+        notes = [f"ELBO {number(self.elbo)}",
+                 f"{self.iterations} iteration{'' if self.iterations == 1 else 's'} "
+                 f"({self.accelerate}), "
+                 + ("converged" if self.converged else "not converged"), *self.warnings]
+        return table(f"Variational Bayes ({self.weights_mode} weights)",
+                     ("coin", "E[theta]", "sd", "q(theta)", "weight"), rows, notes)
+
     def theta_interval(self, prob: float = 0.94) -> tuple[np.ndarray, np.ndarray]:
         """Equal-tailed interval of each q(theta_k) (Beta quantiles)."""
         from scipy.stats import beta

@@ -122,12 +122,14 @@ def run_study(name: str, data, options, args: StudyArgs, folder: Path) -> StudyR
                        seconds)
 
 
-def run_studies(chosen, data, options, args: StudyArgs, log=None, say=None):
-    """Run the chosen studies; returns ({name: summary}, [StudyResult]). Figures go to a scratch
-    folder (``coinmix-studies-*``) that the caller removes once the report is written."""
+def run_studies(chosen, data, options, args: StudyArgs, log=None, say=None, folder=None):
+    """Run the chosen studies; returns ({name: summary}, [StudyResult]). Figures go to
+    ``folder``, the caller's scratch folder (compare.pipeline removes it when the run ends);
+    without one, to a new temporary folder (``coinmix-studies-*``) that the caller owns."""
     log = log or (lambda stage, seconds: None)
     say = say or (lambda stage, text: None)
-    folder = Path(tempfile.mkdtemp(prefix="coinmix-studies-"))
+    own = folder is None
+    folder = Path(tempfile.mkdtemp(prefix="coinmix-studies-")) if own else Path(folder)
     out, results = {}, []
     try:
         for name in chosen:
@@ -137,9 +139,10 @@ def run_studies(chosen, data, options, args: StudyArgs, log=None, say=None):
             out[name] = res.summary
             results.append(res)
     except BaseException:
-        import shutil
+        if own:
+            import shutil
 
-        shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
         raise
     return out, results
 
