@@ -17,13 +17,25 @@ from .. import facts
 from ..records import Figure, Table, fact
 from ..rungs import RUNGS
 
-#: display label (as compare.ladder.rows and summary.json write it) -> rung key
-KEY_OF_LABEL = {x.label: x.key for x in RUNGS}
+def key_of_label() -> dict:
+    """Display label (as compare.ladder.rows and summary.json write it) -> rung key, for the
+    rungs registered now (a test may add one)."""
+    return {x.label: x.key for x in RUNGS}
+
+
+def rung_words(key: str, part: str, own: str):
+    """A rung's words (``label``, ``hidden``, ``thetas``, ``interval``) from the catalogue, or
+    the rung's own English where the catalogue has none (a rung just added to the registry)."""
+    from ..words import catalogue
+
+    name = f"ladder.rung.{key}.{part}"
+    return fact(name) if name in catalogue("en") else own
 
 
 def by_rung(rows) -> dict:
     """The ladder's rows by (rung key, parameter), e.g. ("nuts", "theta[1]")."""
-    return {(KEY_OF_LABEL[x["method"]], x["parameter"]): x for x in rows}
+    keys = key_of_label()
+    return {(keys[x["method"]], x["parameter"]): x for x in rows}
 
 
 def build(r, rows, three, figs) -> list:
@@ -32,14 +44,16 @@ def build(r, rows, three, figs) -> list:
     a, b = o.prior
     out = [fact("ladder.heading"), fact("ladder.intro", a=a, b=b),
            Table([fact(f"ladder.methods_header.{h}") for h in ("method", "hidden", "thetas")],
-                 [[fact(f"ladder.rung.{x.key}.{part}") for part in ("label", "hidden", "thetas")]
+                 [[rung_words(x.key, part, own) for part, own in
+                   (("label", x.label), ("hidden", x.hidden_coins), ("thetas", x.thetas))]
                   for x in RUNGS if r.results.get(x.key) is not None])]
     header = [fact(f"ladder.header.{h}") for h in ("method", "parameter", "centre", "sd")]
     header += [fact("ladder.header.interval", prob=o.hdi_prob), fact("ladder.header.kind"),
                fact("ladder.header.sd_ratio", "exact" if r.exact is not None else "no_exact")]
-    cells = [[fact(f"ladder.rung.{KEY_OF_LABEL[x['method']]}.label"), symbol(x["parameter"]),
+    keys = key_of_label()
+    cells = [[rung_words(keys[x["method"]], "label", x["method"]), symbol(x["parameter"]),
               x["mean"], x["sd"], (x["low"], x["high"]),
-              fact(f"ladder.rung.{KEY_OF_LABEL[x['method']]}.interval"), x["sd_ratio"]]
+              rung_words(keys[x["method"]], "interval", x["interval"]), x["sd_ratio"]]
              for x in rows]
     out.append(Table(header, cells, ["", "", "f4", "f4", "interval3", "", "f2"]))
 
