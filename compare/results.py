@@ -123,9 +123,9 @@ class Run:
         if self.sampler is not None:
             mean = self.sampler.posterior["theta"]["mean"]
             parts.append("posterior mean theta " + " / ".join(f"{t:.4f}" for t in mean))
-        software = [c for c in self.agreement if c.get("kind") == "software"]
+        software = [c for c in self.agreement if c.kind == "software"]
         if software:
-            agree = sum(1 for c in software if c.get("agree") is True)
+            agree = sum(1 for c in software if c.agree is True)
             parts.append(f"{agree} of {len(software)} checks agree")
         return f"<compare.Run {'; '.join(parts)}>"
 
