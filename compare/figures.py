@@ -20,6 +20,7 @@ from scipy import stats
 import em.model
 import em.pairs
 
+from . import figure_list
 from .style import COLORS, WIDTH, panels, plt, save
 
 def _save(fig, path):
@@ -343,38 +344,17 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     _save(fig, path)
 
 
-PLAN = {"em_path": em_path, "objective": objective, "marginals": marginals, "joint": joint,
-        "assignment": assignment, "prior_posterior": prior_posterior, "ladder": ladder,
-        "bound": bound}
-TWO_COINS_ONLY = ("em_path", "joint", "bound")
-#: the order workers take figures in: slowest first, so that two workers finish together
-SLOWEST_FIRST = ("ladder", "bound", "em_path", "objective", "marginals", "prior_posterior",
-                 "joint", "assignment")
-#: figures drawn from EM alone (and the exact posterior): ready before the NUTS draws are
-WITHOUT_DRAWS = ("em_path", "objective", "bound")
-
-
-#: figures that say nothing with one coin (EM is done in one step; every set is the coin's)
-TWO_OR_MORE_ONLY = ("objective", "assignment")
-
-
 def names(r) -> list[str]:
-    """Every figure that applies to this run, in report order."""
-    k = r.options.components
-    return [n for n in PLAN if (k == 2 or n not in TWO_COINS_ONLY)
-            and (k > 1 or n not in TWO_OR_MORE_ONLY)]
+    """Every figure that applies to this run, in report order (compare.figure_list)."""
+    return figure_list.names(r.options.components)
 
 
 def early(r) -> list[str]:
-    """The figures that need no posterior draws: drawn while NUTS runs. The prior-posterior
-    figure joins them when the exact posterior gives its curves."""
-    out = [n for n in names(r) if n in WITHOUT_DRAWS]
-    if r.exact is not None and "prior_posterior" in names(r):
-        out.append("prior_posterior")
-    return out
+    """The figures that need no posterior draws: drawn while NUTS runs (compare.figure_list)."""
+    return figure_list.early(r.options.components, r.exact is not None)
 
 
 def draw(r, name: str, path) -> None:
     """Draw figure ``name`` of run ``r`` into the PNG file ``path`` (the pool that draws several
     at once is compare.pipeline.FigurePool)."""
-    PLAN[name](r, path)
+    globals()[figure_list.spec(name).draw](r, path)

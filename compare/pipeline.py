@@ -323,7 +323,7 @@ class FigurePool:
         import os
         import warnings
 
-        from . import figures
+        from . import figure_list
 
         self.r, self.folder, self.chosen, self.pool, self.job = r, folder, list(chosen), None, None
         workers = workers or (1 if os.environ.get("COINMIX_SERIAL")
@@ -334,7 +334,7 @@ class FigurePool:
                     warnings.simplefilter("ignore", DeprecationWarning)   # fork with threads
                     self.pool = mp.get_context("fork").Pool(workers, initializer=_worker_start,
                                                             initargs=(r, folder))
-                order = sorted(self.chosen, key=figures.SLOWEST_FIRST.index)
+                order = figure_list.costliest_first(self.chosen)
                 self.job = self.pool.map_async(_worker_draw, order, chunksize=1)
             except OSError:
                 self.close()

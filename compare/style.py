@@ -15,8 +15,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 WIDTH = 5.6
 PANEL = 3.3           # height of one panel, inches
 DPI = 110
-COLORS = {"ml": "#d62728", "map": "#1f77b4", "mean": "#2ca02c", "nuts": "#7f7f7f",
-          "gibbs": "#9467bd", "vb": "#ff7f0e", "exact": "#000000", "known": "#8c564b"}
+#: colours of what is not a rung of the ladder (a rung's colour is its own: compare.rungs)
+OTHER_COLORS = {"mean": "#2ca02c", "known": "#8c564b"}
+
+
+def _colors() -> dict:
+    from .rungs import RUNGS
+
+    return {**{x.key: x.style["color"] for x in RUNGS if "color" in x.style}, **OTHER_COLORS}
+
+
+#: every figure's colours by what they show: each rung's from its registry entry, then the rest
+COLORS = _colors()
 
 plt.rcParams.update({"font.size": 12, "axes.titlesize": 12, "axes.labelsize": 12,
                      "xtick.labelsize": 11, "ytick.labelsize": 11, "axes.grid": True,

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .. import facts
+from ..figure_list import caption
 from ..records import Figure, Table, fact
 from ..rungs import RUNGS
 
@@ -83,10 +84,10 @@ def build(r, rows, three, figs) -> list:
     out += formulas(r)
     if "ladder" in figs:
         out.append(Figure("ladder", figs["ladder"],
-                          fact("ladder.caption_ladder", "exact" if r.exact is not None
+                          fact(caption("ladder"), "exact" if r.exact is not None
                                else "no_exact")))
     if "bound" in figs:
-        out.append(Figure("bound", figs["bound"], fact("ladder.caption_bound")))
+        out.append(Figure("bound", figs["bound"], fact(caption("bound"))))
     if three is not None:
         out += three_ways(three, int(r.data.tosses.sum()))
     return out

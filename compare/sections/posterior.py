@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import facts
+from ..figure_list import caption
 from ..records import Figure, fact
 from .short import source
 
@@ -90,16 +91,16 @@ def gaussian(lap):
 def prior_caption(r, grid):
     k = r.options.components
     if k == 1:
-        return fact("posterior.caption.prior", "one")
+        return fact(caption("prior_posterior"), "one")
     order = fact("posterior.caption.prior_order", "two" if k == 2 else "more")
-    return fact("posterior.caption.prior", "exact" if grid or r.exact is not None else "nuts",
+    return fact(caption("prior_posterior"), "exact" if grid or r.exact is not None else "nuts",
                 order=order)
 
 
 def joint_caption(r):
     if r.options.components != 2:
-        return fact("posterior.caption.joint", "other")
-    return fact("posterior.caption.joint", "two", correlation=facts.posterior_correlation(r),
+        return fact(caption("joint"), "other")
+    return fact(caption("joint"), "two", correlation=facts.posterior_correlation(r),
                 source=source("exact" if r.grid is not None else "NUTS"))
 
 
@@ -115,7 +116,7 @@ def build(r, figs) -> list:
     lap = facts.laplace(r, seed=r.options.seed)
     if lap is not None and k > 1:
         out.append(gaussian(lap))
-    captions = {"marginals": lambda: fact("posterior.caption.marginals",
+    captions = {"marginals": lambda: fact(caption("marginals"),
                                           "exact" if r.exact is not None else "sampled"),
                 "joint": lambda: joint_caption(r),
                 "prior_posterior": lambda: prior_caption(r, r.grid is not None)}

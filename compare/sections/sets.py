@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import facts
+from ..figure_list import caption
 from ..records import Figure, Table, fact
 
 #: a predictive p-value below P_SMALL (or above P_LARGE) says the model rarely produces the data
@@ -99,5 +100,5 @@ def build(r, figs) -> list:
         out.append(table(r))
     out += [sharpness(r), predictive(r)]
     if "assignment" in figs:
-        out.append(Figure("assignment", figs["assignment"], fact("sets.caption.assignment")))
+        out.append(Figure("assignment", figs["assignment"], fact(caption("assignment"))))
     return out

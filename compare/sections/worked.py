@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import facts
+from ..figure_list import caption
 from ..records import Figure, Table, fact
 
 PAPER = {"heads": [5, 9, 8, 4, 7], "tosses": [10] * 5, "init": (0.6, 0.5)}
@@ -55,10 +56,10 @@ def build(r, first, iters, figs) -> list:
         w = np.asarray(r.ml.weights)
         symmetric = bool(np.allclose(w, w[0]))
         out.append(Figure("em_path", figs["em_path"],
-                          fact("worked.caption_em_path", "symmetric" if symmetric else "weighted",
+                          fact(caption("em_path"), "symmetric" if symmetric else "weighted",
                                weights=w.tolist())))
     if "objective" in figs:
-        out.append(Figure("objective", figs["objective"], fact("worked.caption_objective")))
+        out.append(Figure("objective", figs["objective"], fact(caption("objective"))))
     return out
 
 
