@@ -19,6 +19,7 @@ import math
 import arviz as az
 import numpy as np
 
+from .notes import Note
 from .thresholds import ESS_BULK_THRESHOLD, RHAT_THRESHOLD
 
 SAMPLE_DIMS = ("chain", "draw")
@@ -101,23 +102,24 @@ def diagnostics(
     warnings = []
     high = {k: v for k, v in finite_rhat.items() if v > rhat_threshold}
     if high:
-        warnings.append(
-            f"R-hat above {rhat_threshold} for {_listing(high, '.3f')}: the chains disagree; "
-            "draw longer chains or check the model"
-        )
+        warnings.append(Note(
+            "rhat_high", f"R-hat above {rhat_threshold} for {_listing(high, '.3f')}: the chains "
+            "disagree; draw longer chains or check the model",
+            threshold=rhat_threshold, listing=_listing(high, '.3f')))
     if rhats and chains < 2:
-        warnings.append(f"R-hat needs at least 2 chains, got {chains}: convergence unchecked")
+        warnings.append(Note("rhat_one_chain", f"R-hat needs at least 2 chains, got {chains}: "
+                             "convergence unchecked", chains=chains))
     low = {k: v for k, v in finite_ess.items() if v < ess_threshold}
     if low:
-        warnings.append(
-            f"bulk ESS below {ess_threshold} for {_listing(low, '.0f')}: "
-            "too few effective draws; draw more"
-        )
+        warnings.append(Note(
+            "ess_low", f"bulk ESS below {ess_threshold} for {_listing(low, '.0f')}: "
+            "too few effective draws; draw more", threshold=ess_threshold,
+            listing=_listing(low, '.0f')))
     if divergences:
-        warnings.append(
-            f"{divergences} divergent transition{'s' if divergences != 1 else ''} after warm-up "
-            f"(of {chains * draws} draws): raise target_accept"
-        )
+        warnings.append(Note(
+            "divergences" if divergences != 1 else "divergence", f"{divergences} divergent transition{'s' if divergences != 1 else ''} "
+            f"after warm-up (of {chains * draws} draws): raise target_accept",
+            divergences=divergences, draws=chains * draws))
 
     return {
         "r_hat_max": max(finite_rhat.values()) if finite_rhat else None,

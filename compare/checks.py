@@ -32,7 +32,7 @@ import numpy as np
 import bayes
 
 from . import facts
-from .records import Fact, fact
+from .records import Fact, fact, note
 from .rungs import by_kind, samplers, z_value
 
 OPT_TOL = 1e-4          # two optimisers of the same function
@@ -212,7 +212,7 @@ def diagnostics(r):
                 r_hat_max=RHAT_MAX, ess_min=ESS_MIN)]
     why.append(fact("check.diagnostics.verdict", "ok") if ok else
                fact("check.diagnostics.verdict", "warn",
-                    warnings=[w.rstrip(".") for w in d["warnings"]]))
+                    warnings=[note(w) for w in d["warnings"]]))
     return _software("diagnostics", fact("check.diagnostics.title"),
                      {"r_hat_max": d["r_hat_max"], "ess_bulk_min": d["ess_bulk_min"],
                       "divergences": d["divergences"]}, None, None, ok, why)

@@ -178,9 +178,9 @@ def _posterior_stage(r, posterior) -> None:
     r.flat_mode = flat_mode
     r.timings.update(timings)
     if r.exact is None:
-        r.notes.append(f"no exact posterior for K = {r.options.components} (the grid covers "
-                       "K = 2, the closed form K = 1): NUTS and Gibbs are compared with each "
-                       "other only")
+        from .records import fact
+
+        r.notes.append(fact("note.no_exact", k=r.options.components))
 
 
 def _choice_stage(r, p, bootstrap_lrt: int) -> None:
@@ -255,38 +255,32 @@ def _reference_plan(o) -> str:
     return ", ".join(parts)
 
 
-def data_warnings(data, o) -> list[str]:
-    """What makes this dataset degenerate for a K-coin mixture, one line each."""
+def data_warnings(data, o) -> list:
+    """What makes this dataset degenerate for a K-coin mixture, one fact each (``note.*``)."""
     import numpy as np
 
     from bayes.pairs import compress
+
+    from .records import fact
 
     pairs = compress(data.heads, data.tosses)
     k, out = o.components, []
     share = data.heads / data.tosses
     if data.n_sets == 1:
-        out.append("only one set: it came from one coin, so the data say almost nothing about "
-                   "the other coin(s); their posteriors lean on the prior")
+        out.append(fact("note.one_set"))
     elif pairs.heads.size == 1:
-        out.append(f"all {data.n_sets} sets are identical ({data.heads[0]} heads of "
-                   f"{data.tosses[0]}): nothing tells the coins apart")
+        out.append(fact("note.identical", sets=data.n_sets, heads=int(data.heads[0]),
+                        tosses=int(data.tosses[0])))
     if k > pairs.heads.size and pairs.heads.size > 1:
-        out.append(f"{k} coins but only {pairs.heads.size} distinct (heads, tosses) pairs: the "
-                   "data cannot identify every coin")
+        out.append(fact("note.few_pairs", k=k, pairs=int(pairs.heads.size)))
     short = data.tosses < 2 * k - 1
     if k > 1 and short.any():
         sizes = sorted(set(data.tosses[short].tolist()))
-        shown = ", ".join(map(str, sizes[:5])) + (", ..." if len(sizes) > 5 else "")
-        out.append(f"{int(short.sum())} of the {data.n_sets} sets have fewer than 2K - 1 = "
-                   f"{2 * k - 1} tosses ({shown}): a set of n tosses sees only the first n moments "
-                   "of the coins' mix (one toss: only the average heads rate), so such sets cannot "
-                   f"tell {k} coins apart (Teicher 1963); the coins are told apart by the longer "
-                   "sets alone")
+        out.append(fact("note.short_sets", "more" if len(sizes) > 5 else "all",
+                        short=int(short.sum()), sets=data.n_sets, least=2 * k - 1,
+                        sizes=sizes[:5], k=k))
     if np.all(share == 1) or np.all(share == 0):
-        side = "heads" if share[0] == 1 else "tails"
-        out.append(f"every toss is {side}: maximum likelihood puts the coins at "
-                   f"{1 if side == 'heads' else 0} (the boundary), where it has no standard error "
-                   "and no Wald interval; only the prior keeps MAP and the posterior inside (0, 1)")
+        out.append(fact("note.all_same", "heads" if share[0] == 1 else "tails"))
     return out
 
 

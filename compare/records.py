@@ -40,6 +40,13 @@ def fact(id: str, variant: str | None = None, **values) -> Fact:
     return Fact(id, variant, values)
 
 
+def note(w):
+    """An engine's warning (em.notes.Note / bayes.notes.Note: its English line with a code and
+    the values it names) as a fact ``engine.CODE``; a warning without a code stays its line."""
+    code = getattr(w, "code", None)
+    return str(w) if code is None else Fact(f"engine.{code}", None, dict(w.params))
+
+
 @dataclass(frozen=True)
 class Table:
     """A pipe table: header cells (facts or values), rows of values, and the format of each

@@ -149,6 +149,7 @@ def _fit_dict(fit, data):
 
 
 def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studies) -> dict:
+    from . import words
     from .markdown import plain
 
     d = r.data
@@ -186,8 +187,8 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
         "ladder": ladder_rows,
         "worked_example": {"first_iteration": first, "iterations": iters,
                            "first_step_three_ways": three},
-        "warnings": r.warnings(),
-        "notes": r.notes,
+        "warnings": [words.render(w) for w in r.warnings()],
+        "notes": [n if isinstance(n, str) else words.render(n) for n in r.notes],
         "figures": {k: f"figures/{v}" for k, v in figure_files.items()},
         "versions": r.versions,
         "timings": {k: round(v, 3) for k, v in r.timings.items()},

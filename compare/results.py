@@ -75,10 +75,18 @@ class Run:
         return {rung.key: rung.estimates(self.results[rung.key], self.options)
                 for rung in ladder.RUNGS if self.results.get(rung.key) is not None}
 
-    def warnings(self) -> list[str]:
-        """Every rung's warnings, each line prefixed with the rung's name."""
-        return [f"{rung.warn_as}: {w}" for rung in ladder.RUNGS
-                if self.results.get(rung.key) is not None
+    def warnings(self) -> list:
+        """Every rung's warnings as facts (``engine.warning``: the rung's name, then the
+        engine's warning, compare.records.note)."""
+        from .records import Fact, note
+        from .words import catalogue
+
+        def who(rung):
+            key = f"engine.who.{rung.key}"
+            return Fact(key) if key in catalogue("en") else rung.warn_as
+
+        return [Fact("engine.warning", None, {"who": who(rung), "note": note(w)})
+                for rung in ladder.RUNGS if self.results.get(rung.key) is not None
                 for w in rung.warnings(self.results[rung.key])]
 
     # ------------------------------------------------------------ for a notebook (compare.api)

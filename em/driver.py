@@ -295,4 +295,7 @@ def random_starts(first: np.ndarray, restarts: int, seed) -> list[np.ndarray]:
 
 
 def not_converged(what: str, max_iter: int, tol: float) -> str:
-    return f"{what} did not converge in {max_iter} iterations (tol {tol:g}); raise max_iter or tol"
+    from .notes import Note
+
+    return Note("not_converged", f"{what} did not converge in {max_iter} iterations (tol "
+                f"{tol:g}); raise max_iter or tol", method=what, max_iter=max_iter, tol=tol)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .notes import Note
+
 from .model import e_step
 from .pairs import Pairs
 
@@ -77,19 +79,21 @@ def standard_errors(pairs: Pairs, theta, weights, learned: bool, prior=None, dir
                                np.full(k - 1 if learned else 0, True)])
     if learned and np.any(weights <= BOUNDARY):
         return {"theta": se_theta, "weights": se_w}, \
-            "standard errors undefined: a learned weight is 0 (an empty component)", None
+            Note("se_empty_component", "standard errors undefined: a learned weight is 0 (an "
+                 "empty component)"), None
     info = -hessian(pairs, theta, weights, learned, prior, dirichlet)
     free = np.flatnonzero(interior)
     note = ""
     if free.size < interior.size:
-        note = "no standard error for theta on the boundary (0 or 1)"
+        note = Note("se_boundary", "no standard error for theta on the boundary (0 or 1)")
     sub = info[np.ix_(free, free)]
     try:
         chol = np.linalg.cholesky(sub)
     except np.linalg.LinAlgError:
         return {"theta": se_theta, "weights": se_w}, \
-            "standard errors undefined: the observed information is singular (the data cannot " \
-            "identify every parameter, e.g. more coins than distinct sets)", None
+            Note("se_singular", "standard errors undefined: the observed information is "
+                 "singular (the data cannot identify every parameter, e.g. more coins than "
+                 "distinct sets)"), None
     inv = np.linalg.inv(chol)
     cov_sub = inv.T @ inv
     cov = np.full(info.shape, np.nan)

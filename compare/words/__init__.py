@@ -86,12 +86,12 @@ class _Formatter(string.Formatter):
 
 def show(value, spec: str = "", lang: str = "en") -> str:
     """One value as text in ``lang``: a fact is rendered, a list joined, a number formatted."""
-    if isinstance(value, Fact):
-        return render(value, lang)
-    if spec == "user":
+    if spec == "user":          # user text, or words that may hold Markdown syntax: escaped
         from ..markdown import escape
 
-        return escape(value)
+        return escape(render(value, lang) if isinstance(value, Fact) else value)
+    if isinstance(value, Fact):
+        return render(value, lang)
     if spec.startswith("n:"):
         noun = spec[2:]
         form = "one" if value == 1 and lang == "en" else "other"
