@@ -36,7 +36,7 @@ from .records import Fact, fact, note
 from .rungs import by_kind, samplers, z_value
 
 OPT_TOL = 1e-4          # two optimisers of the same function
-MC_SIGMAS = 4.0
+MC_SIGMAS = facts.MC_SIGMAS
 #: a sampler's sd against the exact one: within 10% (with an ESS of 400, the floor the diagnostics
 #: ask for, an sd's Monte Carlo error is about 3.5%, so 10% is about three of them)
 SD_TOL = 0.10

@@ -14,6 +14,9 @@ import weakref
 import numpy as np
 from scipy import stats
 
+#: Monte Carlo tolerance: this many Monte Carlo standard errors (a correct sampler exceeds it in
+#: about one comparison in 16,000); the checks and the words both read it here
+MC_SIGMAS = 4.0
 #: |difference| below this many posterior sds counts as small (the MAP-vs-mean check's tolerance)
 SMALL_SD = 0.25
 #: how far (in posterior sds) the peak of a smoothed density of sampler draws can be trusted
@@ -357,11 +360,9 @@ def vb_width(r, marg=None) -> dict:
 def gibbs_vs_nuts(r) -> dict:
     """Gibbs's posterior means against NUTS's (two samplers of one posterior), coin by coin, in
     combined Monte Carlo standard errors (the MCSEs added in quadrature): ``z``; ``within``: every
-    z within compare.checks.MC_SIGMAS; ``unmixed``: the samplers whose own diagnostics fail, for
+    z within MC_SIGMAS; ``unmixed``: the samplers whose own diagnostics fail, for
     which the comparison is not assessable whatever z is (the check and the ladder's sentence
     both read this)."""
-    from .checks import MC_SIGMAS
-
     g, n = r.gibbs.posterior["theta"], r.sampler.posterior["theta"]
     se = np.hypot(g["mcse_mean"], n["mcse_mean"])
     z = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"])) / se
