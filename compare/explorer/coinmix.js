@@ -570,6 +570,36 @@
     return r.result();
   }
 
+  /** The iteration count of a run, and whether it is stable to rounding: the same run from
+   * starts one ulp above and one ulp below (each theta) must take as many iterations. SQUAREM's
+   * extrapolation can amplify the last bits of the arithmetic (and a stop decision can sit
+   * within rounding of its threshold), so a count that changes under a one-ulp nudge is not
+   * one that another engine (numpy's em.fit) would reproduce: the explorer shows only stable
+   * counts. Returns {iterations, counts: [as given, nudged up, nudged down], stable}. */
+  function stableCount(data, options) {
+    var inits = nudgedInits(data, options), counts = [];
+    for (var i = 0; i < 3; i++) {
+      var r = runner(data, Object.assign({}, options, {init: inits[i]}));
+      r.advance(Infinity);
+      counts.push(r.run.path.length - 1);
+    }
+    return {iterations: counts[0], counts: counts,
+      stable: counts[0] === counts[1] && counts[0] === counts[2]};
+  }
+
+  /** [the start, every theta one ulp up, every theta one ulp down] (the start as em() takes it). */
+  function nudgedInits(data, options) {
+    var s = settings(options, false), p = compress(data);
+    var base = Array.from(s.init === null ? dataStarts(p, s.K) : s.init);
+    function nudge(sign) {
+      return base.map(function (v) {
+        var w = v + sign * v * EPS;
+        return w === v ? v + sign * EPS : w;
+      });
+    }
+    return [base, nudge(1), nudge(-1)];
+  }
+
   /** The E-step at (theta, weights) in the order given (no relabelling): per set the
    * probability of each coin and the heads and tails credited to it (the paper's Figure 1),
    * the totals, the log-likelihood and the M-step's new thetas (ML: credited heads over
@@ -992,7 +1022,8 @@
   }
 
   root.coinmix = {
-    em: em, exact: exact, evidence1: evidence1, estep: estep, step: step, runner: runner,
+    em: em, exact: exact, evidence1: evidence1, estep: estep, stableCount: stableCount,
+    nudgedInits: nudgedInits, step: step, runner: runner,
     surface: surface, compress: compress,
     special: {lgamma: lgamma, betaln: betaln, logBinomial: logBinomial, betainc: betainc, betaHdi: betaHdi},
     limits: {max_exact_pairs: MAX_EXACT_PAIRS, grid_fixed: GRID_FIXED, grid_learned: GRID_LEARNED,
