@@ -68,8 +68,9 @@ def _display(latex: str) -> str:
     return re.sub(r'\s+xmlns="[^"]*"', "", convert(latex, display="block"))
 
 
-def render(markdown_text: str, figures: dict, title: str) -> str:
-    """The page. ``figures``: {"figures/NAME.png": PNG bytes} the report wrote."""
+def render(markdown_text: str, figures: dict, title: str, extra: str = "") -> str:
+    """The page. ``figures``: {"figures/NAME.png": PNG bytes} the report wrote; ``extra``: HTML
+    of ours put at the end of the body (the explorer, compare.explorer.section)."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -110,7 +111,7 @@ def render(markdown_text: str, figures: dict, title: str) -> str:
     page = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n{body}"
-            "</body></html>\n")
+            f"{extra}</body></html>\n")
     return page.replace("://", "&#58;//")      # no address in the file, even as text
 
 

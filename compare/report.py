@@ -202,7 +202,7 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
     """Build the whole report in a temporary folder, then move it into place (module docstring).
     ``early_figures``: {name: PNG path} already drawn (while NUTS ran). Returns the backup
     folder's path when ``force`` moved an existing folder aside, else None."""
-    from . import checks, figures, html, ladder, text, worked
+    from . import checks, explorer, figures, html, ladder, text, worked
     from .markdown import plain
 
     log = log or (lambda stage, seconds: None)
@@ -245,8 +245,12 @@ def write(r, out: Path, *, force: bool, studies=None, study_sections=(), log=Non
         log("figures", r.timings["figures"])
         pictures = {f"figures/{name}": (tmp / "figures" / name).read_bytes()
                     for name in figs.values()}
+        seen = {"name": plain(r.data.name), "heads": r.data.heads.tolist(),
+                "tosses": r.data.tosses.tolist()}                  # the explorer's start
+        (tmp / "explore.html").write_text(explorer.page(seen, r.options.to_dict()), encoding="utf-8")
         (tmp / "report.html").write_text(
-            html.render(md, pictures, f"coinmix: {plain(r.data.name)}"), encoding="utf-8")
+            html.render(md, pictures, f"coinmix: {plain(r.data.name)}",
+                        extra=explorer.section(seen, r.options.to_dict())), encoding="utf-8")
         r.timings["report"] = time.perf_counter() - t0
         log("report", r.timings["report"])
         s = summary(r, agreement, rows, first, iters, three, figs, studies)

@@ -123,9 +123,13 @@
     if (h.length !== n.length)
       fail("data", "data: heads and tosses differ in length: " + h.length + " and " + n.length);
     if (h.length === 0) fail("data", "data: no sets: heads and tosses are empty");
-    var total = 0, i;
+    var total = 0, i, cnt0 = data.count;
+    if (cnt0 !== undefined && cnt0 !== null && cnt0.length !== h.length)
+      fail("count", "count: " + cnt0.length + " values for " + h.length + " sets");
     for (i = 0; i < h.length; i++) {
-      var hi = h[i], ni = n[i];
+      var hi = h[i], ni = n[i], ci = cnt0 ? cnt0[i] : 1;
+      if (typeof ci !== "number" || !Number.isInteger(ci) || ci < 1)
+        fail("count", "count: row " + (i + 1) + ": " + ci + " is not a whole number >= 1");
       if (typeof ni !== "number" || !Number.isInteger(ni))
         fail("tosses", "tosses: set " + (i + 1) + ": " + ni + " is not a whole number");
       if (typeof hi !== "number" || !Number.isInteger(hi))
@@ -135,24 +139,25 @@
       if (ni < 1) fail("tosses", "tosses: set " + (i + 1) + ": tosses " + ni + " < 1 (a set needs at least one toss)");
       if (hi < 0) fail("heads", "heads: set " + (i + 1) + ": heads " + hi + " < 0");
       if (hi > ni) fail("heads", "heads: set " + (i + 1) + ": heads " + hi + " > tosses " + ni);
-      total += ni;
+      total += ni * ci;
     }
     if (total > MAX_TOTAL_TOSSES) fail("tosses", "tosses: " + total + " in all, above the limit of 10^15");
     var idx = [];
     for (i = 0; i < h.length; i++) idx.push(i);
     idx.sort(function (x, y) { return (h[x] - h[y]) || (n[x] - n[y]) || (x - y); });
-    var uh = [], un = [], cnt = [], inverse = new Array(h.length);
+    var uh = [], un = [], cnt = [], inverse = new Array(h.length), nSets = 0;
     for (var q = 0; q < idx.length; q++) {
-      var j = idx[q], last = uh.length - 1;
-      if (last >= 0 && uh[last] === h[j] && un[last] === n[j]) cnt[last] += 1;
-      else { uh.push(h[j]); un.push(n[j]); cnt.push(1); last += 1; }
+      var j = idx[q], last = uh.length - 1, cj = cnt0 ? cnt0[j] : 1;
+      nSets += cj;
+      if (last >= 0 && uh[last] === h[j] && un[last] === n[j]) cnt[last] += cj;
+      else { uh.push(h[j]); un.push(n[j]); cnt.push(cj); last += 1; }
       inverse[j] = last;
     }
     var J = uh.length;
     var p = {J: J, heads: new Float64Array(uh), tosses: new Float64Array(un),
       tails: new Float64Array(J), count: new Float64Array(cnt), logBinom: new Float64Array(J),
       cHeads: new Float64Array(J), cTails: new Float64Array(J), inverse: inverse,
-      nSets: h.length, longest: 0, signature: ""};
+      nSets: h.length, rows: h.length, sets: nSets, longest: 0, signature: ""};
     for (i = 0; i < J; i++) {
       p.tails[i] = un[i] - uh[i];
       p.logBinom[i] = logBinomial(un[i], uh[i]);
