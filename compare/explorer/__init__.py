@@ -105,6 +105,7 @@ at most {max_pairs} distinct (heads, tosses) pairs for the exact posterior.</p>
 <div class="cmx-scroll"><table id="cmx-estep"></table></div>
 <div class="cmx-row"><button type="button" id="cmx-run">run to convergence</button>
 <label>at most <input class="cmx-num" id="cmx-maxiter" value="10000" inputmode="numeric"> iterations</label>
+<label>tol <input class="cmx-num" id="cmx-tol" inputmode="decimal"></label>
 <span class="cmx-err" id="cmx-maxiter-err"></span></div>
 <p id="cmx-run-out" class="cmx-note"></p>
 </div>

@@ -323,7 +323,9 @@
     if (isNaN(maxIter) || maxIter < 1 || maxIter > 1e6) { setErr("cmx-maxiter-err", "a whole number from 1 to 10^6"); return; }
     setErr("cmx-maxiter-err", "");
     var withPrior = $("cmx-step-prior").checked;
-    var base = emOptions(m, withPrior, {max_iter: maxIter, tol: init.settings.tol});
+    var tolText = $("cmx-tol").value.trim(), tol = Number(tolText);
+    if (tolText === "" || !isFinite(tol) || tol < 0) { setErr("cmx-maxiter-err", "tol: a number >= 0 (0 runs every iteration)"); return; }
+    var base = emOptions(m, withPrior, {max_iter: maxIter, tol: tol});
     var jobs = [], results = {};
     ["none", "squarem"].forEach(function (acc) {
       cm.nudgedInits(g.data, base).forEach(function (start, i) {
@@ -338,7 +340,7 @@
       var t = performance.now();
       while (jobs.length && performance.now() - t < 12) {
         var job = jobs[0];
-        if (job.runner.advance(200)) {
+        if (job.runner.advance(20)) {
           (results[job.acc] = results[job.acc] || [])[job.i] = job.runner;
           jobs.shift();
         }
@@ -515,6 +517,7 @@
   $("cmx-alpha").value = s0.dirichlet;
   var st = s0.init && s0.init.length >= 2 ? s0.init : [0.6, 0.5];
   $("cmx-t0").value = st[0]; $("cmx-t1").value = st[1];
+  $("cmx-tol").value = String(s0.tol);
   renderRows();
   syncSlider("a"); syncSlider("b");
   ["cmx-k", "cmx-weights", "cmx-alpha", "cmx-t0", "cmx-t1"].forEach(function (id) {
