@@ -50,6 +50,7 @@ STYLE = """
 .cmx canvas{display:block;margin:6px 0;max-width:100%}
 .cmx-total td{font-weight:bold}
 .cmx td.cmx-wrap{white-space:normal;text-align:left}
+#cmx-wrow td{white-space:normal}
 .cmx-row{margin:3px 0}
 """
 
@@ -99,9 +100,9 @@ at most {max_pairs} distinct (heads, tosses) pairs for the exact posterior.</p>
 <div class="cmx-row"><button type="button" id="cmx-step">one EM step</button><button type="button" id="cmx-reset">back to the start</button>
 <label><input type="checkbox" id="cmx-step-prior"> with the prior (MAP)</label></div>
 <p>After <span id="cmx-step-iter">0</span> step(s): <span id="cmx-step-names">&#x3B8;A / &#x3B8;B</span> =
-<b id="cmx-step-theta"></b> <span class="cmx-note">(coins named as started)</span></p>
-<canvas id="cmx-surface" data-aspect="1" aria-label="log-likelihood contours with the EM path"></canvas>
-<p class="cmx-note">Contours of the log-likelihood (0.5, 1, 2, 4 … 128 below its maximum) over (&#x3B8;A, &#x3B8;B); red: your steps; grey: the last run to convergence.</p>
+<b id="cmx-step-theta"></b><span id="cmx-step-w"></span> <span class="cmx-note">(coins named as started)</span></p>
+<div id="cmx-surface-box"><canvas id="cmx-surface" data-aspect="1" aria-label="log-likelihood contours with the EM path"></canvas>
+<p class="cmx-note">Contours of the log-likelihood (0.5, 1, 2, 4 … 128 below its maximum) over (&#x3B8;A, &#x3B8;B); red: your steps; grey: the last run to convergence.</p></div>
 <div class="cmx-scroll"><table id="cmx-estep"></table></div>
 <div class="cmx-row"><button type="button" id="cmx-run">run to convergence</button>
 <label>at most <input class="cmx-num" id="cmx-maxiter" value="10000" inputmode="numeric"> iterations</label>
@@ -112,16 +113,18 @@ at most {max_pairs} distinct (heads, tosses) pairs for the exact posterior.</p>
 <div class="cmx-panel">
 <h3>Estimates and the exact posterior</h3>
 <div class="cmx-scroll"><table>
-<tr><th></th><th>coin 1 (lower &#x3B8;)</th><th id="cmx-col2">coin 2</th><th>EM iterations</th></tr>
-<tr id="cmx-ml"><th>ML (EM, exact)</th><td></td><td class="cmx-c2"></td><td></td></tr>
-<tr id="cmx-map"><th>MAP (EM, exact)</th><td></td><td class="cmx-c2"></td><td></td></tr>
-<tr id="cmx-mean"><th>posterior mean &#xB1; sd</th><td></td><td class="cmx-c2"></td><td></td></tr>
+<tr><th></th><th>coin 1 (lower &#x3B8;)</th><th id="cmx-col2">coin 2</th><th>EM iter.</th></tr>
+<tr id="cmx-ml"><th>ML (EM)</th><td></td><td class="cmx-c2"></td><td></td></tr>
+<tr id="cmx-map"><th>MAP (EM)</th><td></td><td class="cmx-c2"></td><td></td></tr>
+<tr id="cmx-mean"><th>mean &#xB1; sd</th><td></td><td class="cmx-c2"></td><td></td></tr>
 <tr id="cmx-hdi"><th>94% HDI</th><td></td><td class="cmx-c2"></td><td></td></tr>
 <tr id="cmx-wrow"><th>weights</th><td></td><td class="cmx-c2"></td><td></td></tr>
 </table></div>
+<p class="cmx-note">ML and MAP: EM from the start above (exact: Python's plain EM gives the same to 1e-9).
+Mean, sd and the 94% highest-density interval: the exact posterior.</p>
 <p class="cmx-note" id="cmx-method"></p>
-<canvas id="cmx-joint" data-aspect="1" aria-label="joint posterior density with the MAP path"></canvas>
-<p class="cmx-note">The exact joint posterior of (&#x3B8; coin 1, &#x3B8; coin 2), darker where denser; red: EM's MAP path from the start.</p>
+<div id="cmx-joint-box"><canvas id="cmx-joint" data-aspect="1" aria-label="joint posterior density with the MAP path"></canvas>
+<p class="cmx-note">The exact joint posterior of (&#x3B8; coin 1, &#x3B8; coin 2), darker where denser; red: EM's MAP path from the start.</p></div>
 <canvas id="cmx-marg0" data-aspect="0.45" aria-label="marginal posterior of coin 1"></canvas>
 <canvas id="cmx-marg1" data-aspect="0.45" aria-label="marginal posterior of coin 2"></canvas>
 <p id="cmx-evidence"></p>

@@ -157,6 +157,8 @@
     $("cmx-status").textContent = "";
     $("cmx-alpha-row").style.display = m.weights === "learned" ? "" : "none";
     $("cmx-t1-row").style.display = m.k === 1 ? "none" : "";
+    $("cmx-surface-box").style.display = m.k === 2 ? "" : "none";
+    $("cmx-joint-box").style.display = m.k === 2 ? "" : "none";
     var dkey = JSON.stringify(data), msg = [];
     state.good = {data: data, model: m};
     if (m.k > 2) {
@@ -236,8 +238,8 @@
     var wrow = $("cmx-wrow");
     wrow.style.display = m.weights === "learned" && k === 2 ? "" : "none";
     if (m.weights === "learned" && k === 2) {
-      var w = [fmt(map.weights[0]) + " (MAP)", fmt(map.weights[1]) + " (MAP)"];
-      if (ex && ex.weights) w = w.map(function (s, i) { return s + ", " + fmt(ex.weights.mean[i]) + " \u00b1 " + fmt(ex.weights.sd[i]); });
+      var w = [fmt(map.weights[0]) + " MAP", fmt(map.weights[1]) + " MAP"];
+      if (ex && ex.weights) w = w.map(function (s, i) { return s + "; " + fmt(ex.weights.mean[i]) + " \u00b1 " + fmt(ex.weights.sd[i]); });
       cells("cmx-wrow", w.concat([""]));
     }
   }
@@ -273,6 +275,10 @@
     var th = m.k === 2 ? m.start.slice() : [m.start[0]];
     state.step = {key: dkey + m.k + m.weights + m.start, theta: th, weights: th.map(function () { return 1 / th.length; }),
       iteration: 0, path: [th.slice()]};
+    state.runPath = null;
+    if (state.run) { state.run.cancelled = true; root.setAttribute("data-run", "cancelled"); }
+    state.run = null;
+    $("cmx-run-out").textContent = "";
     showStep(data, m, null);
   }
 
@@ -284,6 +290,8 @@
     $("cmx-step-theta").textContent = s.theta.map(function (v) { return v.toFixed(2); }).join(" / ");
     $("cmx-step-theta").setAttribute("data-theta", JSON.stringify(s.theta));
     $("cmx-step-names").textContent = nm.map(function (n) { return "\u03b8" + n; }).join(" / ");
+    $("cmx-step-w").textContent = m.weights === "learned" && k === 2 ?
+      ", weights " + s.weights.map(function (v) { return v.toFixed(2); }).join(" / ") : "";
     var tab = $("cmx-estep");
     if (!table) { tab.innerHTML = "<tr><td class='cmx-wrap'>Press \u201cone EM step\u201d: the E-step credits each set's heads and tails to the coins.</td></tr>"; return; }
     var h = "<tr><th>set</th><th>H</th><th>T</th>" + nm.map(function (n) { return "<th>P(" + n + ")</th><th>" + n + ": H</th><th>" + n + ": T</th>"; }).join("") + "</tr>";
