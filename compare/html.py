@@ -76,9 +76,10 @@ def display_math(lang: str = "en") -> dict[str, str]:
     return {text(key, lang).strip(): latex for key, latex in DISPLAY_MATH.items()}
 
 
-def render(markdown_text: str, figures: dict, title: str, lang: str = "en") -> str:
+def render(markdown_text: str, figures: dict, title: str, lang: str = "en", extra: str = "") -> str:
     """The page. ``figures``: {"figures/NAME.png": PNG bytes} the report wrote; ``lang``: the
-    report's language (whose catalogue says the display formulas)."""
+    report's language (whose catalogue says the display formulas); ``extra``: HTML of ours put
+    at the end of the body (the explorer, compare.explorer.section)."""
     from markdown_it import MarkdownIt
 
     formulas = display_math(lang)
@@ -120,7 +121,7 @@ def render(markdown_text: str, figures: dict, title: str, lang: str = "en") -> s
     page = (f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n{body}"
-            "</body></html>\n")
+            f"{extra}</body></html>\n")
     return page.replace("://", "&#58;//")      # no address in the file, even as text
 
 

@@ -214,6 +214,7 @@ def write(r, out: Path, *, force: bool, log=None) -> Path | None:
         _write_netcdf(r.sampler.tree, tmp / "posterior.nc")
         md = markdown_of(r)
         (tmp / "report.md").write_text(md, encoding="utf-8")
+        (tmp / "explore.html").write_text(explorer_page(r), encoding="utf-8")
         (tmp / "report.html").write_text(page_of(r, md), encoding="utf-8")
         r.timings["report"] = time.perf_counter() - t0
         log("report", r.timings["report"])
@@ -257,7 +258,30 @@ def page_of(r, md: str | None = None) -> str:
 
     md = markdown_of(r) if md is None else md
     pictures = {f"figures/{file}": png for file, png in r.pictures.items()}
-    return html.render(md, pictures, f"coinmix: {plain(r.data.name)}")
+    return html.render(md, pictures, f"coinmix: {plain(r.data.name)}",
+                       extra=explorer_section(r))
+
+
+def _explorer_start(r) -> tuple[dict, dict]:
+    """The explorer's start: the run's data and settings (as summary.json has them)."""
+    from .markdown import plain
+
+    return ({"name": plain(r.data.name), "heads": r.data.heads.tolist(),
+             "tosses": r.data.tosses.tolist()}, r.options.to_dict())
+
+
+def explorer_section(r) -> str:
+    """The explorer, as the last section of report.html (compare.explorer)."""
+    from . import explorer
+
+    return explorer.section(*_explorer_start(r))
+
+
+def explorer_page(r) -> str:
+    """explore.html: the explorer as a page of its own."""
+    from . import explorer
+
+    return explorer.page(*_explorer_start(r))
 
 
 def summary_of(r) -> dict:
@@ -286,25 +310,12 @@ def save(r, out, *, force: bool = False) -> Path:
     return out
 
 
-#: compare.explorer, when it exists, may define ``notebook_html(run) -> str``: the explorer's
-#: section, shown in a notebook under the report (the hook the explorer plugs into)
-EXPLORER_MODULE = "compare.explorer"
-
-
 def notebook_html(r) -> str:
-    """What a Run shows in Jupyter: the report's body (its figures inline), then the explorer's
-    section when compare has one (:data:`EXPLORER_MODULE`)."""
-    import importlib
-    import importlib.util
+    """What a Run shows in Jupyter: report.html's body, its figures inline and the explorer
+    at its end."""
+    body = page_of(r).split("<body>", 1)[-1].rsplit("</body>", 1)[0]
+    return "\n".join(['<div class="coinmix-report" style="max-width: 46em">', body, "</div>"])
 
-    page = page_of(r)
-    body = page.split("<body>", 1)[-1].rsplit("</body>", 1)[0]
-    parts = ['<div class="coinmix-report" style="max-width: 46em">', body, "</div>"]
-    if importlib.util.find_spec(EXPLORER_MODULE) is not None:
-        explorer = importlib.import_module(EXPLORER_MODULE)
-        if hasattr(explorer, "notebook_html"):
-            parts.append(explorer.notebook_html(r))
-    return "\n".join(parts)
 
 
 def warm_up() -> None:
