@@ -49,7 +49,7 @@ def paper_run():
     import coindata
     from compare.options import Options
     from compare.reference import known_label_fit
-    from compare.run import PLAIN_MAX_ITER
+    from compare.pipeline import PLAIN_MAX_ITER
 
     data = coindata.load("builtin:do-batzoglou")
     o = Options()
