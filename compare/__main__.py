@@ -113,8 +113,9 @@ def main(argv=None) -> int:
     data = load_data(prog, args.data)
     t_load = time.perf_counter() - t_start
 
+    from . import folder
     from .options import Options, check
-    from .report import OutputError, check_room, check_target
+    from .report import OutputError, check_room
 
     draws = args.draws or (1000 if args.quick else 2500)
     tune = args.tune if args.tune is not None else (500 if args.quick else 1000)
@@ -135,13 +136,15 @@ def main(argv=None) -> int:
         except ValueError as exc:
             fail(prog, str(exc))
     out = Path(args.out) if args.out else Path("reports") / data.name
-    if not args.out and not out.parent.exists():
-        out.parent.mkdir(parents=True)
     try:
-        check_target(out, args.force)
+        if not args.out:
+            folder.make_parent(out)
+        tidied = folder.prepare(out, args.force)
         check_room(out)
     except OutputError as exc:
         fail(prog, str(exc))
+    for line in tidied:
+        sys.stderr.write(line + "\n")
 
     def log(stage, seconds):
         sys.stderr.write(f"{stage:<10} {seconds:6.2f} s\n")
@@ -192,8 +195,8 @@ def main(argv=None) -> int:
             r.studies_run = tuple(args.study)
             r.timings.update({f"study {sec_name}": sec.seconds
                               for sec_name, sec in zip(args.study, sections)})
-        backup = report.write(r, out, force=args.force, studies=studies,
-                              study_sections=sections, log=log, early_figures=early, say=say)
+        outcome = report.write(r, out, force=args.force, studies=studies,
+                               study_sections=sections, log=log, early_figures=early, say=say)
     except OutputError as exc:
         fail(prog, str(exc))
     except KeyboardInterrupt:
@@ -213,8 +216,8 @@ def main(argv=None) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     log("total", time.perf_counter() - t_start)
-    if backup is not None:
-        sys.stderr.write(f"backup     {out} was not a report of ours: moved to {backup}\n")
+    for line in outcome.lines(out):
+        sys.stderr.write(line + "\n")
     sys.stderr.write(f"output     {out / 'report.html'}\n")
     _print_path(out / "report.html")
     return 0
