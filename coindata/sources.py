@@ -237,12 +237,20 @@ def _first_problem(heads, tosses, fails, n):
 
 def _count_array(values, column: str, where: str):
     """In-memory counts -> (int64 array, first failure or None); bad entries become 0."""
+    if values is None:
+        raise DataError(where, f"{column} is None: expected a list or 1-D array of whole numbers")
+    if isinstance(values, np.ma.MaskedArray):
+        raise DataError(where, f"{column} is a masked array: its masked sets would be counted "
+                               f"as data; pass only the sets to use (e.g. {column}.compressed(), "
+                               "with the same mask on both)")
     try:
         a = np.asarray(values)
     except (TypeError, ValueError, OverflowError) as exc:
         raise DataError(where, f"{column} is not an array of whole numbers ({exc})") from None
     if a.ndim != 1:
         raise DataError(where, f"{column} must be one-dimensional, got shape {a.shape}")
+    if a.dtype.kind == "f" and a.dtype.itemsize < 8:
+        a = a.astype(np.float64)        # float16 would overflow comparing with 2^62
     kind = a.dtype.kind
     if kind == "b":
         raise DataError(where, f"{column} holds booleans; need whole-number counts")
