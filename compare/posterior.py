@@ -73,12 +73,15 @@ class _Forked:
 
     def __init__(self, data, o, log, say):
         import multiprocessing as mp
+        import os
 
         ctx = mp.get_context("fork")
         self.receive, send = ctx.Pipe(duplex=False)
+        parent = os.getpid()
 
         def target():
-            child_signals()
+            self.receive.close()        # only the parent reads: EOF there if this one dies
+            child_signals(parent)       # and this one ends when the parent does
             _no_plotting()
             try:
                 with one_thread():
