@@ -463,6 +463,18 @@ def _regular_file(mode: int, shown: str) -> None:
         raise DataError(shown, f"is {kind}, not a regular file (give a .csv or .txt file)")
 
 
+def _not_a_kernel_file(info, shown: str) -> None:
+    """Refuse the kernel's pseudo-files (/proc, /sys: /proc/self/environ would have its
+    contents, the environment, shown in the error message)."""
+    for root in ("/proc", "/sys"):
+        try:
+            same = os.stat(root).st_dev == info.st_dev
+        except OSError:
+            continue
+        if same:
+            raise DataError(shown, f"is a file of the kernel's {root}, not a data file")
+
+
 def _open_nonblocking(path, flags):
     """Open without blocking: a FIFO that appeared after the check must not hang the open."""
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
@@ -481,6 +493,7 @@ def _read_text(path: str, shown: str) -> tuple[bytes, str]:
         with open(path, "rb", opener=_open_nonblocking) as f:
             info = os.fstat(f.fileno())
             _regular_file(info.st_mode, shown)          # the file opened is the one checked
+            _not_a_kernel_file(info, shown)
             if info.st_size > MAX_FILE_BYTES:
                 raise DataError(shown, too_big)
             raw = f.read(MAX_FILE_BYTES + 1)
@@ -647,6 +660,8 @@ def _parse_csv(text: str, shown: str):
 
 def _parse_txt(text: str, shown: str):
     """Text with one sequence per line -> (heads, tosses, None, sequences)."""
+    if "\r" in text:                   # Windows (CR LF) and old Mac (CR alone) line ends
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     stripped = list(map(str.strip, text.split("\n")))
     if "#" in text:
         stripped = [s.partition("#")[0].rstrip() for s in stripped]

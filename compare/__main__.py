@@ -108,6 +108,8 @@ def build_parser() -> Parser:
 
 def main(argv=None) -> int:
     prog = "python -m compare"
+    if sys.stderr is None:              # started with stderr closed: the stage lines go nowhere
+        sys.stderr = open(os.devnull, "w")
     args = build_parser().parse_args(argv)
     t_start = time.perf_counter()
     data = load_data(prog, args.data)
@@ -225,16 +227,11 @@ def main(argv=None) -> int:
 
 def _print_path(path: Path) -> None:
     """The path on stdout as its exact bytes (a name that is not UTF-8 would make a strict
-    stdout raise UnicodeEncodeError after all the work was done)."""
-    raw = getattr(sys.stdout, "buffer", None)
-    if raw is None:
-        from .markdown import plain
+    stdout raise UnicodeEncodeError after all the work was done). A closed or full stdout, or
+    one whose reader is gone, costs nothing: the report is written and stderr named it."""
+    from coindata.cli import write_stdout
 
-        print(plain(path))
-        return
-    sys.stdout.flush()
-    raw.write(os.fsencode(path) + b"\n")
-    raw.flush()
+    write_stdout(os.fsencode(path) + b"\n", "python -m compare", required=False)
 
 
 def _content_args(argv) -> list[str]:
@@ -282,6 +279,9 @@ if __name__ == "__main__":
     code = main()
     # Every file is written, closed and renamed by now. Interpreter teardown (numba, LLVM and
     # PyTensor finalisers) would take another 1.5 s, so leave at once.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):    # closed or gone: nothing to flush
+            pass
     os._exit(code)
