@@ -7,6 +7,7 @@ or hand-made inputs whose answer is known.
 """
 
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -242,3 +243,39 @@ def test_last_weight_standard_error_for_three_coins():
     # finite differences with step 1e-4 on a smooth function: relative error well below 1e-3
     assert r.std_error["weights"][-1] == pytest.approx(se[-1], rel=1e-3)
     assert r.std_error["weights"][1] == pytest.approx(se[k], rel=1e-3)
+
+
+# ------------------------------------------------ end to end (one PyMC run each)
+
+@pytest.mark.slow
+def test_injection_through_known_labels_that_name_k_coins(tmp_path):
+    """Mutants: the known-label texts (the check "known labels vs EM and the posterior" and the
+    worked example's "With the coins known") without escaping. The labels name exactly K = 2
+    coins, so both texts run (the injection test with five labels never reached them)."""
+    import json
+
+    from markdown_it import MarkdownIt
+
+    from compare.__main__ import main
+
+    coins = ["![t](https://example.org/t.png)", "[x](https://example.org)|b"]
+    rows = [(5, coins[1]), (9, coins[0]), (8, coins[0]), (4, coins[1]), (7, coins[0])]
+    src = tmp_path / "coins.csv"
+    src.write_text("heads,tosses,coin\n" + "".join(f"{h},10,\"{c}\"\n" for h, c in rows))
+    out = tmp_path / "rep"
+    assert main(["--data", str(src), "--quick", "--draws", "300", "--tune", "300",
+                 "--out", str(out)]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    check = next(c for c in s["agreement"] if c["check"] == "known labels vs EM and the posterior")
+    md = (out / "report.md").read_text()
+    for text in (check["explanation"], md.split("With the coins known")[1].split("\n")[0]):
+        assert r"\!\[t\](https\://example.org/t.png)" in text
+        assert r"\[x\](https\://example.org)\|b" in text
+    ours = {f"figures/{Path(f).name}" for f in s["figures"].values()}
+    for tok in MarkdownIt("commonmark").enable("table").parse(md):
+        for child in tok.children or ():
+            assert child.type != "link_open", child.attrGet("href")
+            if child.type == "image":
+                assert child.attrGet("src") in ours
+    page = (out / "report.html").read_text()
+    assert "https://" not in page and "<img src=\"https" not in page
