@@ -27,7 +27,11 @@ EPILOG = """output folder: the report is built in a temporary folder beside --ou
 place only when complete; Ctrl-C or SIGTERM leaves the previous report as it was. An existing
 --out is replaced without asking only if it holds exactly a previous report of ours (every file
 listed in its summary.json with a matching sha256, nothing added). Anything else is refused;
-with --force it is moved aside to OUT.backup-TIME (the path is printed), never deleted."""
+with --force it is moved aside to OUT.backup-TIME (the path is printed), never deleted. Of a
+previous report only the files it lists, unchanged, are deleted; a file written into --out
+while the run worked is kept in OUT.backup-TIME (printed). The next run puts back a report that
+an interrupted run left in .OUT.old-* and removes its own .OUT.tmp-* folders. --out may not be
+the current folder or one above it."""
 
 
 def study_list(text: str) -> tuple[str, ...]:
