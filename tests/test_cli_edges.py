@@ -133,3 +133,20 @@ def test_compare_with_stdout_and_stderr_closed(tmp_path):
     from compare.folder import not_ours
 
     assert not_ours(tmp_path / "rep") is None
+
+
+@pytest.mark.parametrize("weights", ["fixed", "learned"])
+def test_tol_0_runs_without_numpy_warnings(weights):
+    """--tol 0 (never stop early) kept SQUAREM's step growing past convergence until its
+    extrapolation overflowed: 'RuntimeWarning: overflow encountered in multiply'. The step is
+    rejected as before (the same numbers), silently."""
+    import warnings
+
+    import em
+    from coindata import load
+
+    d = load("builtin:saxony")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = em.fit(d.heads, d.tosses, weights=weights, tol=0, max_iter=3000, restarts=0)
+    assert r.iterations == 3000
