@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from coindata.cli import (Parser, add_model_args, dumps, fail, finite_json, int_between,
-                          load_data, nonempty, probabilities, unit_interval)
+                          load_data, nonempty, probabilities, unit_interval, write_stdout)
 
 
 def build_parser() -> Parser:
@@ -89,9 +89,9 @@ def main(argv=None) -> int:
         out["data"] = {"name": data.name, "sha256": data.sha256, "n_sets": data.n_sets}
         if non_finite:
             out["non_finite"] = non_finite
-        print(dumps(out))
+        write_stdout(dumps(out) + "\n", prog)
         return 0
-    print(describe(data, result))
+    write_stdout(describe(data, result) + "\n", prog)
     return 0
 
 

@@ -12,7 +12,12 @@ Relies on nutpie 0.16 private helpers (_make_functions, make_user_data, ...).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
 from uuid import uuid4
 
 import numpy as np
@@ -45,18 +50,120 @@ def _extract_src(keys, shared_data, offs):
     return "\n".join(lines), "".join(n + ", " for n in names)
 
 
+def harden_numba_cache() -> None:
+    """A damaged disk cache must cost a compile, never the run. numba already treats a missing
+    cache file as a miss; here every entry it cannot load (a truncated ``.nbc``, a garbage
+    ``.nbi``: unpickling or rebuilding fails) is a miss too, compiled afresh and written over,
+    and a cache folder it cannot write (read-only, full) leaves that process uncached instead
+    of failing. Idempotent; changes numba's ``Cache`` class for the process."""
+    from numba.core import caching
+
+    cls = caching.Cache
+    if getattr(cls, "_coinmix_hardened", False):
+        return
+    load, save = cls.load_overload, cls.save_overload
+
+    def load_overload(self, sig, target_context):
+        try:
+            return load(self, sig, target_context)
+        except Exception:  # noqa: BLE001 - unreadable entry: compile afresh
+            return None
+
+    def save_overload(self, sig, data):
+        try:
+            save(self, sig, data)
+        except Exception:  # noqa: BLE001 - unwritable or full folder: run uncached
+            pass
+
+    index = caching.IndexDataCacheFile._load_index
+
+    def load_index(self):
+        try:
+            return index(self)
+        except Exception:  # noqa: BLE001 - a garbage index is an empty one (then written over)
+            return {}
+
+    caching.IndexDataCacheFile._load_index = load_index
+    cls.load_overload, cls.save_overload = load_overload, save_overload
+    cls._coinmix_hardened = True
+
+
+#: in numba's cache folder: the sha256 of every wrapper file this module had numba write
+_MANIFEST = "coinmix-wrappers.json"
+
+
+def _wrapper_files(folder: Path, cache_key: str) -> list[Path]:
+    return sorted(folder.glob(f"*-{cache_key}.py*.nb[ci]"))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict:
+    path = folder / _MANIFEST
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 2**20:
+            return {}
+        out = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _check_wrapper_cache(folder: Path, cache_key: str) -> None:
+    """Before numba looks: the wrapper's cache files must be the very files recorded when they
+    were written (a file of another model shape copied over one of them would be loaded and
+    crash the process: the shapes are compiled into the wrapper). Otherwise they are removed,
+    and numba compiles the wrapper afresh."""
+    files = _wrapper_files(folder, cache_key)
+    if not files:
+        return
+    known = _read_manifest(folder)
+    try:
+        ok = all(known.get(p.name) == _digest(p) for p in files)
+    except OSError:
+        ok = False
+    if not ok:
+        for p in files:
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+
+def _record_wrapper_cache(folder: Path, cache_key: str) -> None:
+    """After the compile: record the wrapper's cache files (best effort: an unwritable folder
+    only means the next run recompiles the wrappers)."""
+    try:
+        known = _read_manifest(folder)
+        prefix = f"-{cache_key}."
+        known = {k: v for k, v in known.items() if prefix not in k}
+        known.update({p.name: _digest(p) for p in _wrapper_files(folder, cache_key)})
+        fd, tmp = tempfile.mkstemp(prefix=".coinmix-wrappers-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(known, f, indent=0, sort_keys=True)
+        os.replace(tmp, folder / _MANIFEST)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
 def _cached_cfunc(src, name, inner, sig, extra_key):
     import numba
     from nutpie.compile_pymc import address_as_void_pointer
-    from pytensor.link.numba.cache import compile_numba_function_src
+    from pytensor.link.numba import cache as pytensor_cache
 
     key = hashlib.sha256((_WRAPPER_VERSION + src + extra_key).encode()).hexdigest()
-    fn = compile_numba_function_src(
+    cache_key = f"nutpie_wrapper_{key}"
+    folder = Path(pytensor_cache.NUMBA_CACHE_PATH)
+    _check_wrapper_cache(folder, cache_key)
+    fn = pytensor_cache.compile_numba_function_src(
         src, name,
         # __name__ must name an importable module: numba rebuilds the cached env from it
         global_env=globals() | {"numba": numba, "inner": inner, "as_ptr": address_as_void_pointer},
-        cache_key=f"nutpie_wrapper_{key}")
-    return numba.cfunc(sig, cache=True)(fn)
+        cache_key=cache_key)
+    compiled = numba.cfunc(sig, cache=True)(fn)
+    _record_wrapper_cache(folder, cache_key)
+    return compiled
 
 
 def _no_start(seed):

@@ -224,13 +224,47 @@ def compiled_mixture(pairs: Pairs | None, components: int, learned: bool,
         return _CACHE[key]
 
 
+@contextlib.contextmanager
+def private_generated_source():
+    """PyTensor writes the Python source it generates for numba to files it keeps
+    (``NamedTemporaryFile(delete=False)`` in TMPDIR: 15 files a compile, never removed). For the
+    block, it writes them into a private temporary folder instead, removed afterwards (the
+    compiled functions no longer need them; numba's disk cache is keyed by content, not by
+    these files). A ``generated_src_dir`` the user set in PyTensor's config is left as it is."""
+    import shutil
+    import tempfile
+
+    import pytensor
+
+    if pytensor.config.generated_src_dir:
+        yield None
+        return
+    folder = tempfile.mkdtemp(prefix="coinmix-pytensor-src-")
+    pytensor.config.generated_src_dir = folder
+    try:
+        yield folder
+    finally:
+        pytensor.config.generated_src_dir = ""
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _compile(model):
     """nutpie's compile, with its C wrappers made disk-cacheable (bayes._nutpie_cache): 2.5-3 s
     in a new process instead of 12-16 s, identical draws. Falls back to plain nutpie if its
-    private helpers change (set COINMIX_PLAIN_NUTPIE=1 to force the fallback)."""
+    private helpers change (set COINMIX_PLAIN_NUTPIE=1 to force the fallback). PyTensor's
+    generated source goes to a private folder removed afterwards (private_generated_source)."""
+    with private_generated_source():
+        return _compile_here(model)
+
+
+def _compile_here(model):
     import os
 
     import nutpie
+
+    from ._nutpie_cache import harden_numba_cache
+
+    harden_numba_cache()                # a damaged cache costs a compile, never the run
 
     if not os.environ.get("COINMIX_PLAIN_NUTPIE"):
         try:

@@ -30,22 +30,103 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):  # noqa: D401 - argparse API
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        write_stderr(f"{self.prog}: error: {message}\n")
         sys.exit(EXIT_BAD_INPUT)
+
+    def _print_message(self, message, file=None):    # --help, --version: stdout may be gone
+        if message:
+            if file is None or file is sys.stdout:
+                write_stdout(message, self.prog)
+            else:
+                write_stderr(message)
 
 
 def fail(prog: str, message: str):
-    sys.stderr.write(f"{prog}: error: {' '.join(str(message).split())}\n")
+    write_stderr(f"{prog}: error: {' '.join(str(message).split())}\n")
     sys.exit(EXIT_BAD_INPUT)
+
+
+def write_stderr(text: str) -> None:
+    """A line on stderr, or nothing when stderr is closed or gone: the exit code still tells
+    (a closed stderr used to turn exit 2 into a traceback and exit 1)."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+#: exit code after stdout's reader went away (a pipe into ``head``): 128 + SIGPIPE, what the
+#: shell reports for a filter ended by SIGPIPE
+EXIT_BROKEN_PIPE = 141
+
+
+def _detach_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so that the interpreter's last flush of what is
+    still buffered cannot fail again ("Exception ignored ... BrokenPipeError")."""
+    import os
+
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def write_stdout(text, prog: str, *, required: bool = True) -> bool:
+    """Write ``text`` (str, or bytes written as they are) to stdout and flush. When stdout's
+    reader is gone (EPIPE): nothing more is said, exit EXIT_BROKEN_PIPE. When stdout is closed,
+    missing or full: one line on stderr and exit 1 if the output is the result (``required``),
+    else False (the caller has said it elsewhere)."""
+    stream = sys.stdout
+    try:
+        if stream is None:
+            raise OSError("stdout is closed")
+        if isinstance(text, bytes):
+            stream.flush()
+            raw = getattr(stream, "buffer", None)
+            if raw is None:
+                stream.write(text.decode("utf-8", "backslashreplace"))
+            else:
+                raw.write(text)
+                raw.flush()
+        else:
+            stream.write(text)
+        stream.flush()
+        return True
+    except BrokenPipeError:
+        _detach_stdout()
+        if required:
+            sys.exit(EXIT_BROKEN_PIPE)
+        return False
+    except (OSError, ValueError) as exc:    # ValueError: I/O operation on closed file
+        _detach_stdout()
+        if not required:
+            return False
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        write_stderr(f"{prog}: error: cannot write the result to stdout ({why})\n")
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------- value parsers (argparse types)
 
+#: a whole number has at most this many digits (the data files' rule too)
+_MAX_INT_DIGITS = 40
+
+
 def _int(text: str, low: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    """A whole number by the data files' rule (coindata.sources): ASCII digits, optionally after
+    a minus sign, spaces around allowed; no underscores, no other digits (``５``), no plus sign."""
+    s = text.strip()
+    digits = s[1:] if s.startswith("-") else s
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected a whole number (digits 0-9 only), "
+                                         f"got {text!r}")
+    if len(digits.lstrip("0")) > _MAX_INT_DIGITS:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at most "
+                                         f"{_MAX_INT_DIGITS} digits, got {len(digits)}")
+    value = int(s)
     if value < low:
         raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
     return value

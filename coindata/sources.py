@@ -237,12 +237,20 @@ def _first_problem(heads, tosses, fails, n):
 
 def _count_array(values, column: str, where: str):
     """In-memory counts -> (int64 array, first failure or None); bad entries become 0."""
+    if values is None:
+        raise DataError(where, f"{column} is None: expected a list or 1-D array of whole numbers")
+    if isinstance(values, np.ma.MaskedArray):
+        raise DataError(where, f"{column} is a masked array: its masked sets would be counted "
+                               f"as data; pass only the sets to use (e.g. {column}.compressed(), "
+                               "with the same mask on both)")
     try:
         a = np.asarray(values)
     except (TypeError, ValueError, OverflowError) as exc:
         raise DataError(where, f"{column} is not an array of whole numbers ({exc})") from None
     if a.ndim != 1:
         raise DataError(where, f"{column} must be one-dimensional, got shape {a.shape}")
+    if a.dtype.kind == "f" and a.dtype.itemsize < 8:
+        a = a.astype(np.float64)        # float16 would overflow comparing with 2^62
     kind = a.dtype.kind
     if kind == "b":
         raise DataError(where, f"{column} holds booleans; need whole-number counts")
@@ -455,6 +463,18 @@ def _regular_file(mode: int, shown: str) -> None:
         raise DataError(shown, f"is {kind}, not a regular file (give a .csv or .txt file)")
 
 
+def _not_a_kernel_file(info, shown: str) -> None:
+    """Refuse the kernel's pseudo-files (/proc, /sys: /proc/self/environ would have its
+    contents, the environment, shown in the error message)."""
+    for root in ("/proc", "/sys"):
+        try:
+            same = os.stat(root).st_dev == info.st_dev
+        except OSError:
+            continue
+        if same:
+            raise DataError(shown, f"is a file of the kernel's {root}, not a data file")
+
+
 def _open_nonblocking(path, flags):
     """Open without blocking: a FIFO that appeared after the check must not hang the open."""
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
@@ -473,6 +493,7 @@ def _read_text(path: str, shown: str) -> tuple[bytes, str]:
         with open(path, "rb", opener=_open_nonblocking) as f:
             info = os.fstat(f.fileno())
             _regular_file(info.st_mode, shown)          # the file opened is the one checked
+            _not_a_kernel_file(info, shown)
             if info.st_size > MAX_FILE_BYTES:
                 raise DataError(shown, too_big)
             raw = f.read(MAX_FILE_BYTES + 1)
@@ -639,6 +660,8 @@ def _parse_csv(text: str, shown: str):
 
 def _parse_txt(text: str, shown: str):
     """Text with one sequence per line -> (heads, tosses, None, sequences)."""
+    if "\r" in text:                   # Windows (CR LF) and old Mac (CR alone) line ends
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     stripped = list(map(str.strip, text.split("\n")))
     if "#" in text:
         stripped = [s.partition("#")[0].rstrip() for s in stripped]

@@ -27,7 +27,11 @@ EPILOG = """output folder: the report is built in a temporary folder beside --ou
 place only when complete; Ctrl-C or SIGTERM leaves the previous report as it was. An existing
 --out is replaced without asking only if it holds exactly a previous report of ours (every file
 listed in its summary.json with a matching sha256, nothing added). Anything else is refused;
-with --force it is moved aside to OUT.backup-TIME (the path is printed), never deleted."""
+with --force it is moved aside to OUT.backup-TIME (the path is printed), never deleted. Of a
+previous report only the files it lists, unchanged, are deleted; a file written into --out
+while the run worked is kept in OUT.backup-TIME (printed). The next run puts back a report that
+an interrupted run left in .OUT.old-* and removes its own .OUT.tmp-* folders. --out may not be
+the current folder or one above it."""
 
 
 def study_list(text: str) -> tuple[str, ...]:
@@ -145,6 +149,8 @@ def prepare(args, argv) -> "Request":
 
 def main(argv=None) -> int:
     prog = "python -m compare"
+    if sys.stderr is None:              # started with stderr closed: the stage lines go nowhere
+        sys.stderr = open(os.devnull, "w")
     argv = list(argv) if argv is not None else sys.argv[1:]
     args = build_parser().parse_args(argv)
     t_start = time.perf_counter()
@@ -153,24 +159,27 @@ def main(argv=None) -> int:
     except ValueError as exc:
         fail(prog, str(exc))
 
+    from . import folder
     from .pipeline import Progress, execute
-    from .report import OutputError, check_room, check_target, write
+    from .report import OutputError, check_room, write
 
     out = Path(args.out) if args.out else Path("reports") / request.data.name
-    if not args.out and not out.parent.exists():
-        out.parent.mkdir(parents=True)
     try:
-        check_target(out, args.force)
+        if not args.out:
+            folder.make_parent(out)
+        tidied = folder.prepare(out, args.force)
         check_room(out)
     except OutputError as exc:
         fail(prog, str(exc))
+    for line in tidied:
+        sys.stderr.write(line + "\n")
 
     progress = Progress()
     progress.log("load", request.load_seconds)
     previous = _catch_sigterm()         # like Ctrl-C: workers and temporary folders go
     try:
         r = execute(request, progress)  # forks the PyMC process first, then the rest
-        backup = write(r, out, force=args.force, log=progress.log)
+        outcome = write(r, out, force=args.force, log=progress.log)
     except OutputError as exc:
         fail(prog, str(exc))
     except KeyboardInterrupt:
@@ -187,8 +196,8 @@ def main(argv=None) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     progress.log("total", time.perf_counter() - t_start)
-    if backup is not None:
-        sys.stderr.write(f"backup     {out} was not a report of ours: moved to {backup}\n")
+    for line in outcome.lines(out):
+        sys.stderr.write(line + "\n")
     sys.stderr.write(f"output     {out / 'report.html'}\n")
     _print_path(out / "report.html")
     return 0
@@ -196,16 +205,11 @@ def main(argv=None) -> int:
 
 def _print_path(path: Path) -> None:
     """The path on stdout as its exact bytes (a name that is not UTF-8 would make a strict
-    stdout raise UnicodeEncodeError after all the work was done)."""
-    raw = getattr(sys.stdout, "buffer", None)
-    if raw is None:
-        from .markdown import plain
+    stdout raise UnicodeEncodeError after all the work was done). A closed or full stdout, or
+    one whose reader is gone, costs nothing: the report is written and stderr named it."""
+    from coindata.cli import write_stdout
 
-        print(plain(path))
-        return
-    sys.stdout.flush()
-    raw.write(os.fsencode(path) + b"\n")
-    raw.flush()
+    write_stdout(os.fsencode(path) + b"\n", "python -m compare", required=False)
 
 
 def _content_args(argv) -> list[str]:
@@ -243,6 +247,9 @@ if __name__ == "__main__":
     code = main()
     # Every file is written, closed and renamed by now. Interpreter teardown (numba, LLVM and
     # PyTensor finalisers) would take another 1.5 s, so leave at once.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):    # closed or gone: nothing to flush
+            pass
     os._exit(code)

@@ -73,16 +73,19 @@ class _Forked:
 
     def __init__(self, data, o, log, say):
         import multiprocessing as mp
+        import os
 
         ctx = mp.get_context("fork")
         self.receive, send = ctx.Pipe(duplex=False)
+        parent = os.getpid()
 
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)   # fork with idle BLAS threads
             # fork: the arguments reach the child as they are, never pickled
-            self.process = ctx.Process(target=_child, args=(send, data, o, log, say),
+            self.process = ctx.Process(target=_child,
+                                       args=(send, data, o, log, say, self.receive, parent),
                                        daemon=True)
             self.process.start()
         send.close()
@@ -107,9 +110,11 @@ class _Forked:
         self.process.join(5)
 
 
-def _child(send, data, o, log, say) -> None:
+def _child(send, data, o, log, say, receive=None, parent=None) -> None:
     """The body of the forked PyMC process: the posterior, sent back through ``send``."""
-    child_signals()
+    if receive is not None:
+        receive.close()             # only the parent reads: EOF there if this one dies
+    child_signals(parent)           # and this one ends when the parent does
     _no_plotting()
     try:
         with one_thread():

@@ -1,110 +1,27 @@
-"""The report folder: summary.json, report.md, report.html, figures/*.png, posterior.nc.
-
-Nothing of the user's is ever lost:
-
-- Everything is written into a fresh temporary folder beside the target and moved into place
-  only when complete, so a failure or an interrupt at any point leaves either the old or the new
-  report, never a mixture, and no temporary folder.
-- summary.json carries a generator marker and the sha256 of every other file it wrote. An
-  existing ``--out`` is replaced without asking only when it holds exactly such a report: the
-  same files, every hash matching, nothing else (no file added, none edited, no symlink).
-- Anything else at ``--out`` is refused, naming what is not ours. With ``--force`` it is not
-  deleted either: the existing folder is moved aside to ``<out>.backup-<time>`` (its path is
-  printed) and the new report takes its place. A file (not a folder) at ``--out`` is refused
-  even with ``--force``.
+"""The report's contents: summary.json, report.md, report.html, figures/*.png, posterior.nc,
+built in a temporary folder beside ``--out`` and moved into place only when complete, so a
+failure or an interrupt at any point leaves either the old or the new report, never a mixture.
+The folder's rules (what is a previous report of ours, the atomic swap, backups, what an
+interrupted run left) are in ``compare.folder``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from .folder import GENERATOR, MARKER, OutputError, check_target, new_tmp, not_ours, replace
+from .folder import report_files, sha256 as _sha256
+
+__all__ = ["GENERATOR", "OutputError", "check_target", "not_ours", "report_files", "summary",
+           "write", "warm_up", "check_room"]
+
 #: above this many sets, per-set arrays in summary.json are listed once per distinct pair
 PER_SET_LIMIT = 10_000
-GENERATOR = "coinmix compare"
-
-
-class OutputError(ValueError):
-    """The output folder cannot be (re)placed; one-line message."""
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def not_ours(folder: Path) -> str | None:
-    """None if ``folder`` holds exactly a previous report of ours (marker, files, hashes); else
-    what differs, in a few words."""
-    try:
-        s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        marker, listed = s["generator"], s["files"]
-    except FileNotFoundError:
-        return "it has no summary.json of ours"
-    except (OSError, ValueError, KeyError, TypeError):
-        return "its summary.json is not one of ours"
-    if not (isinstance(marker, dict) and marker.get("name") == GENERATOR
-            and isinstance(listed, dict)):
-        return "its summary.json is not one of ours"
-    present = set()
-    for p in folder.rglob("*"):
-        rel = p.relative_to(folder).as_posix()
-        if p.is_symlink():
-            return f"{rel} is a symbolic link"
-        if p.is_file():
-            present.add(rel)
-        elif p.is_dir() and not any(f.startswith(rel + "/") for f in listed):
-            return f"folder {rel} is not ours"
-    extra = sorted(present - set(listed) - {"summary.json"})
-    if extra:
-        return f"{extra[0]} is not ours" + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else "")
-    missing = sorted(set(listed) - present)
-    if missing:
-        return f"{missing[0]} is missing"
-    for rel, digest in listed.items():
-        if _sha256(folder / rel) != digest:
-            return f"{rel} was changed after the report was written"
-    return None
-
-
-def report_files(folder: Path) -> set[str] | None:
-    """The files of a previous report of ours at ``folder``, if it holds exactly that; else None."""
-    if not_ours(folder) is not None:
-        return None
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-
-
-def check_target(out: Path, force: bool) -> None:
-    """Fail early (before any work) if the report could not be put at ``out``: the reasons are
-    checked, and the parent folder is tried by creating (and removing) a temporary folder."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise OutputError(f"--out {out}: exists and is not a folder; not touching it")
-    if out.exists() and any(out.iterdir()) and not force:
-        why = not_ours(out)
-        if why is not None:
-            raise OutputError(f"--out {out}: the folder is not exactly a previous report ({why}); "
-                              "choose another --out, or --force to move it aside to a backup")
-    parent = out.parent
-    if not parent.exists():
-        raise OutputError(f"--out {out}: parent folder {parent} does not exist")
-    if not parent.is_dir():
-        raise OutputError(f"--out {out}: {parent} is not a folder")
-    try:
-        probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=parent)
-        os.rmdir(probe)
-    except OSError as exc:
-        raise OutputError(f"--out {out}: cannot write in {parent} "
-                          f"({exc.strerror or exc})") from None
 
 
 def _clean(obj):
@@ -198,14 +115,14 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
     return _clean(out)
 
 
-def write(r, out: Path, *, force: bool, log=None) -> Path | None:
+def write(r, out: Path, *, force: bool, log=None):
     """Write the report of run ``r`` (compare.pipeline: every number, check and figure is in it
     already) in a temporary folder, then move it into place (module docstring). Returns the
-    backup folder's path when ``force`` moved an existing folder aside, else None."""
+    swap's ``folder.Outcome`` (a backup made, files kept, signals that came meanwhile)."""
     log = log or (lambda stage, seconds: None)
     check_target(out, force)
     _check_space(r, out.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = new_tmp(out)
     try:
         t0 = time.perf_counter()
         (tmp / "figures").mkdir()
@@ -220,14 +137,14 @@ def write(r, out: Path, *, force: bool, log=None) -> Path | None:
         log("report", r.timings["report"])
         s = summary_of(r)
         s["files"] = {p.relative_to(tmp).as_posix(): _sha256(p)
-                      for p in sorted(tmp.rglob("*")) if p.is_file()}
+                      for p in sorted(tmp.rglob("*")) if p.is_file() and p.name != MARKER}
         (tmp / "summary.json").write_text(json.dumps(s, indent=1, allow_nan=False) + "\n",
                                           encoding="utf-8")
-        backup = _replace(tmp, out, force)
+        outcome = replace(tmp, out, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return backup
+    return outcome
 
 
 def _copy(check: dict) -> dict:
@@ -301,12 +218,14 @@ def save(r, out, *, force: bool = False) -> Path:
     written (OutputError, a ValueError, with the command line's line), then :func:`write`."""
     import warnings
 
+    from . import folder
+
     out = Path(out)
-    check_target(out, force)
+    for line in folder.prepare(out, force):
+        warnings.warn(line, stacklevel=3)
     check_room(out)
-    backup = write(r, out, force=force)
-    if backup is not None:
-        warnings.warn(f"{out} was not a report of ours: moved to {backup}", stacklevel=3)
+    for line in write(r, out, force=force).lines(out):
+        warnings.warn(line, stacklevel=3)
     return out
 
 
@@ -371,46 +290,3 @@ def _check_space(r, parent: Path) -> None:
     if free < 2 * need:
         raise OutputError(f"not enough free space in {parent}: the report needs about "
                           f"{need / 2**20:.0f} MB, {free / 2**20:.0f} MB are free")
-
-
-def _replace(tmp: Path, out: Path, force: bool):
-    """Move the finished report into place. A previous report of ours is swapped out and
-    deleted; with ``force``, anything else is moved to a backup folder, whose path is returned.
-    Another run finishing at the same moment is handled by retrying the swap."""
-    for _attempt in range(5):
-        check_target(out, force)        # again: the folder may have changed while we worked
-        backup = None
-        if out.exists() and any(out.iterdir()) and not_ours(out) is not None:
-            backup = _backup_name(out)
-            os.rename(out, backup)      # force: keep it, never delete what is not ours
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rmdir(old)
-            try:
-                os.rename(out, old)
-            except FileNotFoundError:   # another run moved it away meanwhile
-                old = None
-        try:
-            os.rename(tmp, out)
-        except OSError:                 # another run put its report there first: try again
-            if old is not None:
-                try:
-                    os.rename(old, out)     # ours back, unless the other run's report is there
-                except OSError:
-                    shutil.rmtree(old, ignore_errors=True)
-            continue
-        os.chmod(out, 0o755)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return backup
-    raise OutputError(f"--out {out}: other runs keep writing there; the report was not moved in")
-
-
-def _backup_name(out: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for i in range(1000):
-        path = out.with_name(f"{out.name}.backup-{stamp}" + (f"-{i}" if i else ""))
-        if not path.exists():
-            return path
-    raise OutputError(f"--out {out}: cannot find a free name for the backup folder")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from coindata.cli import (Parser, add_model_args, dumps, fail, finite_json, int_between,
-                          load_data, nonneg_float, probabilities)
+                          load_data, nonneg_float, probabilities, write_stdout)
 
 
 def build_parser() -> Parser:
@@ -50,12 +50,14 @@ def main(argv=None) -> int:
     prog = "python -m em"
     data = load_data(prog, args.data)
     import em
-    from em.options import MAX_START_CELLS, OptionError, check_budget
+    from em.options import MAX_START_CELLS, OptionError, check_budget, check_identifiable
 
     options = dict(components=args.components, weights=args.weights, dirichlet=args.dirichlet,
                    init=args.init, max_iter=args.max_iter, tol=args.tol,
                    restarts=args.restarts, seed=args.seed, accelerate=args.accelerate)
     try:
+        # the coins first: a --components too large for the data is not --restarts' fault
+        check_identifiable(args.components, int(data.tosses.max()))
         if (args.restarts + 1) * data.n_sets * args.components > MAX_START_CELLS:
             from em.pairs import compress       # only then can the distinct pairs be too many
 
@@ -73,9 +75,9 @@ def main(argv=None) -> int:
         out, non_finite = finite_json(result.to_dict())
         if non_finite:
             out["non_finite"] = non_finite
-        print(dumps(out))
+        write_stdout(dumps(out) + "\n", prog)
         return 0
-    print(describe(data, result, args.vb))
+    write_stdout(describe(data, result, args.vb) + "\n", prog)
     return 0
 
 

@@ -257,7 +257,11 @@ def _squarem(evaluate, free, x0, max_iter, tol, history, winnow):
             if todo.size == 0:
                 break
             a = alpha[todo, None]
-            point = from_free(y0[todo] - 2.0 * a * r[todo] + a * a * v[todo])
+            # with --tol 0 the step length keeps growing past convergence until a * a * v
+            # overflows: the point is then not finite, its objective neither, and the step is
+            # rejected below like any other that does not climb
+            with np.errstate(over="ignore", invalid="ignore"):
+                point = from_free(y0[todo] - 2.0 * a * r[todo] + a * a * v[todo])
             _, stabilised = evaluate(point)     # stabilise: one plain step from the new point
             obj_t, follow_t = evaluate(stabilised)
             evals[active[todo]] += 2

@@ -96,6 +96,13 @@ def validate_counts(heads, tosses) -> tuple[np.ndarray, np.ndarray]:
     complex numbers, strings or objects), ``0 <= heads <= tosses``, ``1 <= tosses <= MAX_TOSSES``
     and ``sum(tosses) <= MAX_TOTAL_TOSSES``.
     """
+    for name, values in (("heads", heads), ("tosses", tosses)):
+        if values is None:
+            raise ValueError(f"{name} is None: expected a 1-D array of whole numbers")
+        if isinstance(values, np.ma.MaskedArray):
+            raise ValueError(f"{name} is a masked array: its masked sets would be counted as "
+                             f"data; pass only the sets to use (e.g. {name}.compressed(), with "
+                             "the same mask on both)")
     h = np.asarray(heads)
     n = np.asarray(tosses)
     if h.ndim != 1 or n.ndim != 1:
@@ -104,7 +111,16 @@ def validate_counts(heads, tosses) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"heads and tosses differ in length: {h.size} and {n.size}")
     if h.size == 0:
         raise ValueError("no sets: heads and tosses are empty")
+    if h.dtype.kind == "f" and h.dtype.itemsize < 8:
+        h = h.astype(np.float64)        # float16 would overflow comparing with 10^9
+    if n.dtype.kind == "f" and n.dtype.itemsize < 8:
+        n = n.astype(np.float64)
     for name, arr in (("heads", h), ("tosses", n)):
+        if arr.dtype.kind == "O":
+            none = [i for i, x in enumerate(arr.tolist()) if x is None]
+            where = f" (None at set {none[0] + 1})" if none else ""
+            raise ValueError(f"{name} is an array of Python objects{where}; expected whole "
+                             "numbers, e.g. np.asarray(values, dtype=np.int64)")
         if arr.dtype.kind == "f":
             bad = ~np.isfinite(arr) | (arr != np.round(arr))
             if bad.any():

@@ -401,6 +401,9 @@ def test_file_size_is_capped(tmp_path, monkeypatch):
     small = tmp_path / "proc.csv"
     small.symlink_to("/proc/self/status")
     monkeypatch.setattr(sources, "MAX_FILE_BYTES", 10)
+    # /proc files are refused outright since issue 25; here one stands for a file larger than
+    # its size says, so that refusal is switched off
+    monkeypatch.setattr(sources, "_not_a_kernel_file", lambda info, shown: None)
     reads = []
     real_open = open
 
