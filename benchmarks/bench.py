@@ -100,22 +100,23 @@ def main():
         for exp in (3, 4, 5, 6, 7):
             h, n = data(10**exp, k)
             row(f"EM (ML) fit, K = {k}, 10^{exp} sets, compressed",
-                best(lambda: em.fit(h, n, components=k, restarts=0), 1 if exp == 7 else 3),
+                best(lambda: em.fit(h, n, components=k, restarts=0, accelerate="squarem"), 1 if exp == 7 else 3),
                 "to convergence (tol 1e-12)")
             if exp <= 5:
                 row(f"EM (ML), K = {k}, 10^{exp} sets, uncompressed NumPy, 50 iterations",
                     best(lambda: naive_em(h, n, k), 1))
     h, n = data(10**6, 2)
-    row("VB, K = 2, 10^6 sets", best(lambda: em.vb(h, n, restarts=0)))
+    row("VB, K = 2, 10^6 sets", best(lambda: em.vb(h, n, restarts=0, accelerate="squarem")))
     row("EM (ML), K = 2, 10^6 sets, defaults (SQUAREM, 20 restarts, standard errors)",
-        best(lambda: em.fit(h, n)))
+        best(lambda: em.fit(h, n, accelerate="squarem")))
 
     sax = load("builtin:saxony")
     for k in (2, 3):
-        fit = em.fit(sax.heads, sax.tosses, components=k, weights="learned", restarts=20)
+        fit = em.fit(sax.heads, sax.tosses, components=k, weights="learned", restarts=20,
+                     accelerate="squarem")
         row(f"EM (ML), Saxony (6,115 families), K = {k}, learned weights, 20 restarts",
             best(lambda: em.fit(sax.heads, sax.tosses, components=k, weights="learned",
-                                restarts=20)),
+                                restarts=20, accelerate="squarem")),
             f"log-likelihood {fit.log_likelihood:.6f}")
     kw = dict(components=2, weights="learned", init=[0.45, 0.65], restarts=0, max_iter=100000)
     t0 = time.perf_counter()

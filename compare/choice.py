@@ -119,7 +119,7 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
     rows, elpd_pairs = [], {}
     for k in candidates(o.components, int(pairs.tosses.max())):
         fit = em.fit(data.heads, data.tosses, components=k, weights=o.weights, restarts=10,
-                     seed=o.seed, max_iter=5000)
+                     seed=o.seed, max_iter=5000, accelerate="squarem")
         p = k + (k - 1 if o.learned else 0)
         row = {"components": k, "parameters": p, "log_likelihood": fit.log_likelihood,
                "bic": -2 * fit.log_likelihood + p * np.log(n_sets), "theta": fit.theta.tolist(),
@@ -183,9 +183,9 @@ def bootstrap(data, o, fewer_row, kf: int, km: int, observed: float, replicates:
         sim = simulate(fewer_row["theta"], fewer_row["weights"], data.n_sets, data.tosses,
                        seed=[o.seed, 7919, i])
         lo = em.fit(sim.heads, sim.tosses, components=kf, weights=o.weights, restarts=4,
-                    seed=i, max_iter=5000)
+                    seed=i, max_iter=5000, accelerate="squarem")
         hi = em.fit(sim.heads, sim.tosses, components=km, weights=o.weights, restarts=4,
-                    seed=i, max_iter=5000)
+                    seed=i, max_iter=5000, accelerate="squarem")
         stats.append(max(0.0, 2 * (hi.log_likelihood - lo.log_likelihood)))
     stats = np.asarray(stats)
     return {"replicates": replicates, "p": float((1 + np.sum(stats >= observed)) / (replicates + 1)),

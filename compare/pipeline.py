@@ -135,10 +135,10 @@ def _em_stage(r, p) -> None:
     for key, prior in (("ml", None), ("map", o.prior)):
         # plain EM crawls on real data (Saxony: about 3,800 iterations, 0.3 s): let it
         # converge, so that the worked example ends where EM does
-        r.plain[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="none",
-                              **dict(single, max_iter=max(o.max_iter, PLAIN_MAX_ITER)))
-        r.squarem[key] = em.fit(data.heads, data.tosses, prior=prior, accelerate="squarem",
-                                **single)
+        r.plain[key] = em.fit(data.heads, data.tosses, prior=prior,
+                              **dict(single, accelerate="none",
+                                     max_iter=max(o.max_iter, PLAIN_MAX_ITER)))
+        r.squarem[key] = em.fit(data.heads, data.tosses, prior=prior, **single)
     r.known = known_label_fit(data)
     r.notes.extend(data_warnings(data, o))
     _timed(r, p, "em", t0)

@@ -57,6 +57,9 @@ Evaluate = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 #: gains below this many ulps of the objective carry no information
 _NOISE_ULPS = 16
+#: relative difference of final objectives below which two starts tie (the earlier one wins)
+TIE = 1e-9
+
 #: iterations every start climbs before only the highest climbs on (em-EM; None: all climb on)
 SHORT_RUN = 20
 #: SQUAREM: how many times a step that lowered the objective is halved before the plain step
@@ -126,7 +129,7 @@ def search(evaluate: Evaluate, starts: np.ndarray, *, max_iter: int, tol: float,
                    for p, c, e in zip(history.paths(), converged, evals))
     best, best_i = None, 0
     for i, run in enumerate(climbs):
-        if best is None or run.objective > best.objective + 1e-9 * max(1.0, abs(best.objective)):
+        if best is None or run.objective > best.objective + TIE * max(1.0, abs(best.objective)):
             best, best_i = run, i
     return Search(best=best, best_start=best_i, finals=tuple(c.objective for c in climbs),
                   climbs=climbs)
@@ -149,9 +152,11 @@ class _Winnow:
         """None (keep every row), or the mask of rows that climb on."""
         if self.short is None or iteration != self.short or objective.size < 2:
             return None
-        mask = np.zeros(objective.size, dtype=bool)
-        best = int(np.argmax(objective))
-        mask[best] = objective[best] >= self.done_best
+        # the highest climbs on, and so does every start level with it or with one that has
+        # stopped (within the tie tolerance of ``search``): else such a start, if earlier,
+        # would win the tie unconverged
+        top = max(float(objective.max()), self.done_best)
+        mask = objective >= top - TIE * max(1.0, abs(top))
         return mask
 
 
@@ -301,5 +306,5 @@ def random_starts(first: np.ndarray, restarts: int, seed) -> list[np.ndarray]:
 def not_converged(what: str, max_iter: int, tol: float) -> str:
     from .notes import Note
 
-    return Note("not_converged", f"{what} did not converge in {max_iter} iterations (tol "
+    return Note("not_converged", f"{what} did not converge in {max_iter} iteration{'' if max_iter == 1 else 's'} (tol "
                 f"{tol:g}); raise max_iter or tol", method=what, max_iter=max_iter, tol=tol)

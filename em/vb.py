@@ -70,7 +70,7 @@ class VBResult:
     best_start: int
     warnings: tuple[str, ...] = field(default=())
     e_steps: int = 0
-    accelerate: str = "squarem"
+    accelerate: str = "none"
 
     @property
     def theta_mean(self) -> np.ndarray:
@@ -225,15 +225,15 @@ class _VB:
 
 
 def vb(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(1.0, 1.0),
-       dirichlet: float = 1.0, init=None, max_iter: int = 1000, tol: float = 1e-12,
-       restarts: int = 4, seed: int | None = 0, accelerate: str = "squarem") -> VBResult:
+       dirichlet: float = 1.0, init=None, max_iter: int = 10_000, tol: float = 1e-12,
+       restarts: int = 4, seed: int | None = 0, accelerate: str = "none") -> VBResult:
     """Mean-field variational Bayes for the K-coin mixture (see the module docstring).
 
     Same options as :func:`em.fit`; ``prior`` is (a, b) for every theta or K pairs, any a, b > 0
     (default Beta(1, 1)); ``dirichlet`` > 0 is the symmetric Dirichlet on learned weights;
     ``init`` gives the means of the starting Beta factors. Restarts keep the best ELBO.
-    ``accelerate`` = "squarem" extrapolates the factors' parameters (A, B, D) as em.driver
-    describes; every cycle's ELBO is at least the previous one.
+    Plain VB updates by default (``accelerate="none"``); ``"squarem"`` extrapolates the
+    factors' parameters (A, B, D) as em.driver describes; every cycle's ELBO is at least the previous one.
     """
     s = check(components=components, weights=weights, prior=prior, dirichlet=dirichlet,
               init=init, max_iter=max_iter, tol=tol, restarts=restarts, seed=seed,

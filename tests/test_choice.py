@@ -95,7 +95,7 @@ def test_close_coins_map_reaches_the_boundary_optimum():
     H, N = h.sum(), n.sum()
     busy = (H + 1) / (N + 2)
     assert busy > 0.5                                  # so the empty coin is coin 0 (ordered)
-    fit = em.fit(h, n, prior=(2, 2), weights="learned")
+    fit = em.fit(h, n, prior=(2, 2), weights="learned", accelerate="squarem")
     assert fit.converged
     np.testing.assert_allclose(fit.theta, [0.5, busy], atol=1e-8)
     assert fit.weights[0] < 1e-8
@@ -110,7 +110,7 @@ def test_close_coins_vb_stops_at_its_maximum():
     """VB on the same data: the default stop rule ends within 1e-8 of the ELBO that 4,000
     iterations without a stop rule reach (it stops after about 180)."""
     d = simulate((0.45, 0.55), (0.5, 0.5), 60, 10, seed=1)
-    kw = dict(prior=(2, 2), weights="learned", restarts=0)
+    kw = dict(prior=(2, 2), weights="learned", restarts=0, accelerate="squarem")
     short = em.vb(d.heads, d.tosses, **kw)
     long = em.vb(d.heads, d.tosses, tol=0, max_iter=4000, **kw)
     assert short.converged

@@ -1,5 +1,6 @@
 """EM engine: the paper's numbers, closed forms, invariances, boundaries, restarts, errors."""
 
+import json
 import math
 import warnings
 
@@ -515,3 +516,51 @@ def test_the_two_weights_of_two_coins_have_one_standard_error():
     fit = em.fit(h, np.full(10, 10), weights="learned")
     se = np.asarray(fit.std_error["weights"])
     assert se[0] > 0.01 and se[0] == pytest.approx(se[1], rel=1e-9)
+
+
+# ---------------------------------------------------------------- plain EM is the engines' default
+
+def test_the_first_command_prints_the_papers_first_iteration(capsys):
+    """``python -m em --init 0.6,0.5 --restarts 0 --max-iter 1`` is one plain EM iteration:
+    the paper's 0.71 / 0.58 (not a SQUAREM cycle's 0.745 / 0.569), and ``--max-iter 10 --tol 0``
+    ten of them: 0.80 / 0.52."""
+    from em.__main__ import main
+
+    assert main(["--init", "0.6,0.5", "--restarts", "0", "--max-iter", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["accelerate"] == "none" and out["iterations"] == 1
+    assert [round(t, 2) for t in out["theta"]] == [0.58, 0.71]
+    assert main(["--init", "0.6,0.5", "--restarts", "0", "--max-iter", "10", "--tol", "0",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["history"]) == 11 and [round(t, 2) for t in out["theta"]] == [0.52, 0.80]
+    fit = em.fit(PAPER_HEADS, PAPER_TOSSES, init=[0.6, 0.5], restarts=0, max_iter=1)
+    assert fit.accelerate == "none" and [round(t, 2) for t in fit.theta] == [0.58, 0.71]
+    assert em.vb(PAPER_HEADS, PAPER_TOSSES, restarts=0).accelerate == "none"
+
+
+def test_slow_plain_em_says_what_squarem_needs(capsys):
+    """Saxony (learned weights) takes plain EM thousands of iterations: it still converges under
+    the default cap, and the command says, on stderr and in the JSON, SQUAREM's count."""
+    from em.__main__ import main
+
+    assert main(["--data", "builtin:saxony", "--weights", "learned", "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["converged"] and out["iterations"] > 1000
+    assert out["squarem"]["converged"] and out["squarem"]["iterations"] < out["iterations"] / 10
+    assert f"plain EM took {out['iterations']} iterations" in captured.err
+    assert f"{out['squarem']['iterations']} cycles" in captured.err
+    # fast fits say nothing
+    assert main(["--json"]) == 0
+    captured = capsys.readouterr()
+    assert "squarem" not in json.loads(captured.out) and captured.err == ""
+
+
+def test_a_start_level_with_a_stopped_one_climbs_to_convergence():
+    """Restarts: when a later start has stopped at the optimum and the first start is level
+    with it (within the tie tolerance) but still climbing after the short run, the first must
+    climb on, not win the tie unconverged (the paper's data, VB and MAP, 4 restarts)."""
+    for fit in (em.fit(PAPER_HEADS, PAPER_TOSSES, prior=(2, 2), init=[0.6, 0.5]),
+                em.vb(PAPER_HEADS, PAPER_TOSSES, prior=(2, 2), init=[0.6, 0.5])):
+        assert fit.converged, fit.warnings

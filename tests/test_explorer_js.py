@@ -109,7 +109,7 @@ def flat(objectives):
     return any(abs(b - a) < 64 * EPS * max(1.0, abs(b)) for a, b in zip(objectives, objectives[1:]))
 
 
-def assert_same_fit(r, py, tol=1e-9, stop_tol=1e-12, max_iter=1000, refit=None):
+def assert_same_fit(r, py, tol=1e-9, stop_tol=1e-12, max_iter=10_000, refit=None):
     objectives = [h["objective"] for h in r["history"]]
     # the JS count is exactly what em.driver's rule gives on the JS objectives ...
     assert (r["iterations"], r["converged"]) == python_stop(objectives, stop_tol, max_iter)

@@ -187,7 +187,7 @@
     var weights = o.weights === undefined ? "fixed" : o.weights;
     if (weights !== "fixed" && weights !== "learned")
       fail("weights", "weights must be 'fixed' or 'learned', got " + weights);
-    var maxIter = wholeOption(o.max_iter === undefined ? 1000 : o.max_iter, "max_iter", 0, MAX_ITER);
+    var maxIter = wholeOption(o.max_iter === undefined ? 10000 : o.max_iter, "max_iter", 0, MAX_ITER);
     var tol = o.tol === undefined ? 1e-12 : o.tol;
     if (!isNum(tol) || tol < 0) fail("tol", "tol must be a number >= 0, got " + tol);
     var restarts = o.restarts === undefined ? 0 : o.restarts;

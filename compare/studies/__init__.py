@@ -85,7 +85,7 @@ def parse_study_args(args, data, options) -> StudyArgs:
         truth, weights = tuple(sorted(args.truth)), (0.5, 0.5)
     else:
         ml = em.fit(data.heads, data.tosses, components=2, weights=options.weights,
-                    init=options.em_init)
+                    init=options.em_init, accelerate="squarem")
         truth, weights = tuple(float(t) for t in ml.theta), tuple(float(w) for w in ml.weights)
         if min(truth) <= 0.01 or max(truth) >= 0.99 or truth[1] - truth[0] < 0.02:
             raise ValueError(f"the data's ML fit {list(np.round(truth, 4))} is too close to 0, 1 "

@@ -24,7 +24,8 @@ def compute(data, options, args) -> dict:
     h, n = data.heads, data.tosses
     rows = []
     for k in (1, 2, 3):
-        ml = em.fit(h, n, components=k, weights=options.weights, restarts=8, seed=options.seed)
+        ml = em.fit(h, n, components=k, weights=options.weights, restarts=8, seed=options.seed,
+                    accelerate="squarem")
         p = k + (k - 1 if options.learned else 0)
         bic = -2 * ml.log_likelihood + p * np.log(data.n_sets)
         d = bayes.sample_draws(h, n, components=k, weights=options.weights, prior=options.prior,

@@ -29,8 +29,10 @@ def compute(data, options, args) -> dict:
 
     def one(i):
         d = simulate(truth, args.weights, n_sets, args.tosses, seed=derived_seed(options.seed, 50_000 + i))
-        ml = em.fit(d.heads, d.tosses, init=tuple(truth), restarts=2)
-        mp = em.fit(d.heads, d.tosses, prior=options.prior, init=tuple(truth), restarts=2)
+        ml = em.fit(d.heads, d.tosses, init=tuple(truth), restarts=2,
+                    accelerate="squarem")
+        mp = em.fit(d.heads, d.tosses, prior=options.prior, init=tuple(truth), restarts=2,
+                    accelerate="squarem")
         dr = bayes.sample_draws(d.heads, d.tosses, prior=options.prior, draws=1000, tune=500,
                                 chains=2, seed=derived_seed(options.seed, i), init=truth)
         th = dr.theta.reshape(-1, 2)

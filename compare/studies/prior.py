@@ -30,7 +30,8 @@ def compute(data, options, args) -> dict:
     m = a0 / (a0 + b0)
     strengths = (0, 2, 5, 10, 20, 50, 100, 300) if not options.quick else (0, 5, 50)
     init = options.em_init
-    fit = dict(init=init, weights=options.weights, dirichlet=max(1.0, options.dirichlet))
+    fit = dict(init=init, weights=options.weights, dirichlet=max(1.0, options.dirichlet),
+               accelerate="squarem")
     ml = em.fit(h, n, **fit)
     k, big_h, big_n = 2, int(h.sum()), int(n.sum())
 

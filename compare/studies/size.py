@@ -27,8 +27,9 @@ def compute(data, options, args) -> dict:
     def one(item):
         i, n_sets = item
         d = simulate(truth, args.weights, n_sets, args.tosses, seed=derived_seed(options.seed, 1000 + i))
-        ml = em.fit(d.heads, d.tosses, init=tuple(truth))
-        mp = em.fit(d.heads, d.tosses, prior=options.prior, init=tuple(truth))
+        ml = em.fit(d.heads, d.tosses, init=tuple(truth), accelerate="squarem")
+        mp = em.fit(d.heads, d.tosses, prior=options.prior, init=tuple(truth),
+                    accelerate="squarem")
         # the exact posterior (no Monte Carlo noise in the widths and means it compares)
         g = grid_posterior(d.heads, d.tosses, prior=options.prior, hdi_prob=prob)
         se = [None if s is None else float(s) for s in ml.std_error["theta"]]
