@@ -32,6 +32,12 @@ class Options:
     hdi_prob: float = 0.94
     quick: bool = False
 
+    def __post_init__(self):
+        # one coin has weight 1 whatever is asked: "learned" would be a parameter with nothing
+        # to learn, so K = 1 runs (and says, in summary.json's options) fixed weights
+        if self.components == 1 and self.weights == "learned":
+            object.__setattr__(self, "weights", "fixed")
+
     @property
     def em_init(self):
         if self.init is not None:
