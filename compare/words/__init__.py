@@ -1,5 +1,5 @@
 """The words layer: every sentence, heading, table header and caption of the report, from one
-catalogue of templates per language (``en.toml``), keyed by the id of the fact they say.
+catalogue of templates per language (``en.toml``, ``ko.toml``), keyed by the id of the fact they say.
 
 Why a TOML table and not gettext or Fluent: our templates are keyed by what they say (the fact's
 id and variant), not by their English text, so a sentence can change in one language without
@@ -12,7 +12,9 @@ formats of ``compare.words.fmt`` after the colon (``{theta:vec4}``), plus:
 - ``{n:n:coin}``: a count with its noun, from the catalogue's ``noun.coin.one`` / ``.other``;
 - ``{facts:list}`` / ``{facts:list:SEP}`` / ``{facts:cat}``: a list of facts or values, each
   rendered and joined by ", " / SEP / nothing;
-- a fact as a value renders itself; ``None`` with no format renders as nothing.
+- a fact as a value renders itself; ``None`` with no format renders as nothing;
+- in Korean, a particle after a placeholder is written as a marker, ``{k}(이)가``, and takes the
+  form the rendered text before it needs (``compare.words.josa``).
 
 A template that names a value the fact does not carry raises :class:`MissingValue`.
 """
@@ -25,9 +27,9 @@ from functools import cache
 from pathlib import Path
 
 from ..records import Fact
-from . import fmt
+from . import fmt, josa
 
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "ko")
 _HERE = Path(__file__).parent
 
 
@@ -112,7 +114,8 @@ def render(f: Fact, lang: str = "en") -> str:
         template = catalogue(lang)[f.key]
     except KeyError:
         raise KeyError(f"no template {f.key!r} in the {lang} catalogue") from None
-    return _Formatter(lang, f.key).vformat(template, (), dict(f.values))
+    out = _Formatter(lang, f.key).vformat(template, (), dict(f.values))
+    return josa.resolve(out) if lang == "ko" else out
 
 
 def text(key: str, lang: str = "en", **values) -> str:
