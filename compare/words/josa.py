@@ -35,7 +35,7 @@ _DIGIT = {"0": "c", "1": "l", "2": "v", "3": "c", "4": "v", "5": "v", "6": "c", 
 _LETTER = {c: "v" for c in "ABCDEFGHIJKOPQSTUVWXYZ"} | {"L": "l", "M": "c", "N": "c", "R": "l"}
 _LETTER["F"] = "v"
 #: capital words Korean reads as words, not letter by letter
-_WORDS = {"MAP": "c", "NUTS": "v", "SQUAREM": "c", "ELBO": "v", "LOO": "v", "BIC": "c",
+_WORDS = {"MAP": "c", "NUTS": "v", "SQUAREM": "c", "ELBO": "v", "LOO": "v",
           "PyMC": "v", "MCMC": "v", "ArviZ": "v", "JSON": "c", "EM": "c", "VB": "v",
           "ESS": "v", "MCSE": "v", "KL": "l", "BF": "v", "ln": "c", "log": "c",
           "exp": "v", "theta": "v", "sd": "v", "Beta": "v", "Dirichlet": "v", "Gibbs": "v",
