@@ -26,7 +26,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from ..records import Fact
+from ..records import Fact, Texts
 from . import fmt, josa
 
 LANGUAGES = ("en", "ko")
@@ -88,6 +88,8 @@ class _Formatter(string.Formatter):
 
 def show(value, spec: str = "", lang: str = "en") -> str:
     """One value as text in ``lang``: a fact is rendered, a list joined, a number formatted."""
+    if isinstance(value, Texts):    # a text the data bring in several languages
+        value = value.of(lang)
     if spec == "user":          # user text, or words that may hold Markdown syntax: escaped
         from ..markdown import escape
 
@@ -103,8 +105,8 @@ def show(value, spec: str = "", lang: str = "en") -> str:
         return sep.join(show(v, "", lang) for v in value)
     if value is None and not spec:
         return ""
-    if isinstance(value, str) and not spec:
-        return value
+    if isinstance(value, str) and not spec:    # a name the code passes (a rung's): in ``lang``
+        return catalogue(lang).get(f"name.{value}", value)
     return fmt.value(value, spec)
 
 
