@@ -40,7 +40,7 @@ _WORDS = {"MAP": "c", "NUTS": "v", "SQUAREM": "c", "ELBO": "v", "LOO": "v",
           "PyMC": "v", "MCMC": "v", "ArviZ": "v", "JSON": "c", "EM": "c", "VB": "v",
           "ESS": "v", "MCSE": "v", "KL": "l", "BF": "v", "ln": "c", "log": "c",
           "exp": "v", "theta": "v", "sd": "v", "Beta": "v", "Dirichlet": "v", "Gibbs": "v",
-          "Wald": "v", "Laplace": "v", "elpd": "v", "R-hat": "v", "NaN": "c"}
+          "Wald": "v", "Laplace": "v", "elpd": "v", "R-hat": "c", "NaN": "c"}
 _PAIRED = {")": "(", "]": "[", "}": "{", "）": "（"}
 
 
@@ -87,6 +87,8 @@ def final(text: str) -> str:
     m = re.search(r"[A-Za-z][A-Za-z-]*$", t)
     if m:
         word = m.group(0)
+        if word not in _WORDS and "-" in word.strip("-"):
+            word = word.strip("-").rsplit("-", 1)[-1]       # EM-MAP: read as its last part
         if word in _WORDS:
             return _WORDS[word]
         if word.isupper():
