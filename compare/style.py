@@ -70,7 +70,9 @@ def font(lang: str = "en"):
     family = [_registered[lang], *plt.rcParams["font.family"]]
     if "DejaVu Sans" not in family:
         family.append("DejaVu Sans")
-    return plt.rc_context({"font.family": family})
+    # NanumGothic has no U+2212 MINUS SIGN, and mathtext (log-scale ticks) takes it from the
+    # first family: an ASCII hyphen-minus instead, as many Korean textbooks print
+    return plt.rc_context({"font.family": family, "axes.unicode_minus": False})
 
 
 def panels(n: int, height: float = PANEL, **kwargs):
