@@ -35,6 +35,18 @@ def _words(r):
     return lambda key, **values: text(f"figure.{key}", lang, **values)
 
 
+def _plain_log_ticks(r, *axes):
+    """Log-scale ticks as plain text: matplotlib writes them as mathtext ($10^{-2}$) in the first
+    font of the family, and NanumGothic has no minus sign (U+2212) for the exponents."""
+    from matplotlib.ticker import LogFormatter
+
+    for ax in axes:
+        if ax.get_yscale() == "log":
+            ax.yaxis.set_major_formatter(LogFormatter())
+        if ax.get_xscale() in ("log", "symlog"):
+            ax.xaxis.set_major_formatter(LogFormatter())
+
+
 def _rung_words(r):
     """A rung's name in the legends (``figure.rung.KEY``), and its band's kind."""
     t = _words(r)
@@ -126,6 +138,8 @@ def objective(r, path):
         a2.semilogy(it[keep], gap[keep], **style)
     if len(r.plain["ml"].history) > 100:      # the climb is over early: stretch its start
         a1.set_xscale("symlog", linthresh=10)
+    if getattr(r, "lang", "en") != "en":
+        _plain_log_ticks(r, a1, a2)
     a1.set(xlabel=t("iteration"), ylabel=t("objective_y"), title=t("objective_title"))
     a2.set(xlabel=t("iteration"), ylabel=t("distance_y"), title=t("distance_title"))
     a1.legend()

@@ -191,14 +191,14 @@ def explorer_section(r) -> str:
     """The explorer, as the last section of report.html (compare.explorer)."""
     from . import explorer
 
-    return explorer.section(*_explorer_start(r))
+    return explorer.section(*_explorer_start(r), lang=r.lang)
 
 
 def explorer_page(r) -> str:
     """explore.html: the explorer as a page of its own."""
     from . import explorer
 
-    return explorer.page(*_explorer_start(r))
+    return explorer.page(*_explorer_start(r), lang=r.lang)
 
 
 def summary_of(r) -> dict:
