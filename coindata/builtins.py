@@ -131,15 +131,18 @@ BUILTINS: dict[str, Builtin] = {
 }
 
 
-#: the built-in data sets' description and meaning in Korean (the report's --lang ko)
+#: the built-in data sets' description, meaning and (where it is ours, not a citation) source in
+#: Korean (the report's --lang ko)
 KOREAN = {
     "do-batzoglou": {
         "description": "Do & Batzoglou (2008), Nature Biotechnology 26:897: 동전 A와 B를 10번씩 "
                        "던진 세트 5개(앞면 5, 9, 8, 4, 7번). 각 세트를 던진 동전은 B, A, A, B, A다."},
     "three-coins": {
+        "source": "coinmix를 위해 만든 자료(측정값이 아닌 예시)",
         "description": "K = 3 예시: 20번씩 던진 세트 12개. 동전 A(약 0.20), B(약 0.50), C(약 "
                        "0.85)에서 4개씩 나왔으며, 각 세트를 던진 동전이 주어져 있다."},
     "unequal": {
+        "source": "coinmix를 위해 만든 자료(측정값이 아닌 예시)",
         "description": "동전 두 개, 길이가 서로 다른 세트 8개(3번에서 25번까지 던짐). A는 약 "
                        "0.8, B는 약 0.45이며, 각 세트를 던진 동전이 주어져 있다."},
     "saxony": {

@@ -101,6 +101,8 @@ def test_every_builtin_data_set_has_a_korean_description():
     for name, b in BUILTINS.items():
         assert "description" in b.texts.get("ko", {}), name
         assert bool(b.meaning) == ("meaning" in b.texts["ko"]), name
+        if b.source.startswith("made up"):          # our own words, not a citation's title
+            assert "source" in b.texts["ko"], name
 
 
 # ------------------------------------------------------------------ English left in Korean prose

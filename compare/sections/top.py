@@ -53,7 +53,8 @@ def about(d):
                                                   if field in t}})
 
     meaning = fact("top.meaning", meaning=texts("meaning")) if b.meaning else None
-    return fact("top.about", description=texts("description"), meaning=meaning, source=b.source)
+    return fact("top.about", description=texts("description"), meaning=meaning,
+                source=texts("source"))
 
 
 def took(count: int, converged: bool):
