@@ -246,6 +246,17 @@ def test_korean_page_declares_its_language_and_keeps_the_maths(runs):
     assert page.startswith('<!DOCTYPE html>\n<html lang="ko">')
     assert page.count('<math display="block"') >= 2
     assert "theta_k = (H_k" not in page         # the display formula became MathML
+    # Hangul on any machine: the glyphs it uses, from NanumGothic, inlined (no address)
+    assert "@font-face{font-family:'NanumGothic';src:url(data:font/ttf;base64," in page
+    assert "://" not in page
+
+
+def test_english_page_inlines_no_font():
+    from compare import html
+
+    assert "@font-face" not in html.render("# Which coin?", {}, "t")
+    ko = html.render("# 어느 동전일까?", {}, "t", lang="ko")
+    assert "@font-face" in ko and '<html lang="ko">' in ko
 
 
 @pytest.mark.slow
