@@ -151,7 +151,7 @@ def _font_face(lang: str, text: str) -> str:
     options.flavor = None
     options.name_IDs = ["*"]          # keep the licence and the name (SIL OFL)
     options.notdef_outline = True
-    font = subset.load_font(str(_font_file(lang)), options)
+    font = subset.load_font(io.BytesIO(_font_file(lang).read_bytes()), options)
     sub = subset.Subsetter(options)
     sub.populate(unicodes=sorted(chars))
     sub.subset(font)
