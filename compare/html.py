@@ -162,7 +162,9 @@ def _font_face(lang: str, text: str) -> str:
     return (f"@font-face{{font-family:'{name}';src:url(data:font/ttf;base64,{data}) "
             f"format('truetype')}}"
             f"body{{font-family:Georgia,'{name}',serif}}"
-            f".cmx{{font-family:system-ui,-apple-system,Segoe UI,'{name}',sans-serif}}")
+            f"body .cmx{{font-family:system-ui,-apple-system,Segoe UI,'{name}',sans-serif}}"
+            f"body .cmx button,body .cmx select,body .cmx input{{font-family:inherit}}"
+            f"body .cmx h2{{font-family:Georgia,'{name}',serif}}")
 
 
 def _html_token(content: str):

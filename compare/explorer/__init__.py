@@ -208,9 +208,12 @@ def section(data: dict, settings: dict, lang: str = "en") -> str:
 
 def page(data: dict, settings: dict, lang: str = "en") -> str:
     """The whole explore.html."""
+    from ..html import _font_face
+
     title = html.escape(f"coinmix explorer: {data.get('name', '')}").replace("://", "&#58;//")
+    body = section(data, settings, lang)
     return (f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{title}</title><style>body{{margin:0.8em auto;padding:0 0.6em;"
-            "max-width:1000px}</style></head><body>\n"
-            f"{section(data, settings, lang)}\n</body></html>\n")
+            f"max-width:1000px}}{_font_face(lang, body)}</style></head><body>\n"
+            f"{body}\n</body></html>\n")

@@ -408,7 +408,7 @@
   var PAD = 28;
   function axes(ctx, w, h, xl, yl, x0, x1, y0, y1) {
     ctx.strokeStyle = "#888"; ctx.lineWidth = 1; ctx.strokeRect(PAD, 4, w - PAD - 4, h - PAD - 4);
-    ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
+    ctx.fillStyle = "#333"; ctx.font = "11px sans-serif, NanumGothic";
     ctx.fillText(xl, PAD + 30, h - 4);
     ctx.save(); ctx.translate(10, h / 2 + 10); ctx.rotate(-Math.PI / 2); ctx.fillText(yl, 0, 0); ctx.restore();
     ctx.fillText(fmt(x0, 2), PAD - 4, h - PAD + 12); ctx.fillText(fmt(x1, 2), w - 30, h - PAD + 12);
@@ -417,7 +417,7 @@
 
   function drawSurface(data, m, dkey) {
     var cv = canvas("cmx-surface"), ctx = cv.ctx, w = cv.w, h = cv.h;
-    if (m.k !== 2) { ctx.fillStyle = "#555"; ctx.font = "13px sans-serif"; ctx.fillText(L("one_coin_surface"), 10, 30); return; }
+    if (m.k !== 2) { ctx.fillStyle = "#555"; ctx.font = "13px sans-serif, NanumGothic"; ctx.fillText(L("one_coin_surface"), 10, 30); return; }
     var w0 = state.step ? state.step.weights[0] : 0.5;
     var srf = cached("srf" + dkey + w0.toFixed(3), function () { return cm.surface(data, {points: 60, w0: w0}); });
     var n = srf.points, v = srf.values, top = -Infinity, i;
@@ -465,7 +465,7 @@
   function drawJoint(ex, map, m) {
     var cv = canvas("cmx-joint"), ctx = cv.ctx, w = cv.w, h = cv.h;
     if (!ex || !ex.joint) {
-      ctx.fillStyle = "#555"; ctx.font = "13px sans-serif";
+      ctx.fillStyle = "#555"; ctx.font = "13px sans-serif, NanumGothic";
       ctx.fillText(m.k === 1 ? L("one_coin_joint") : L("not_computed"), 10, 30); return;
     }
     var j = ex.joint, G = j.x0.length, d = j.density, top = 0, i;
