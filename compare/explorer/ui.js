@@ -558,4 +558,6 @@
   var resizeTimer = null;
   window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(schedule, 100); });
   update();
+  // a page font inlined for the report's language loads after the first drawing: draw again
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
 })();
