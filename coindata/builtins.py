@@ -7,7 +7,7 @@ their 90 distinct pairs cost.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -25,6 +25,8 @@ class Builtin:
     source: str = ""
     tables: dict | None = None      # {tosses n: (units with 0, 1, ..., n successes)}
     meaning: str = ""               # what a set, a toss and a head are, when not coins
+    #: the description and meaning in other languages: {"ko": {"description": ..., "meaning": ...}}
+    texts: dict = field(default_factory=dict)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """heads and tosses, one entry per set (tables expanded), int64."""
@@ -127,6 +129,43 @@ BUILTINS: dict[str, Builtin] = {
         "WomenQueue.",
         "a set is a queue of 10 people, a toss a person, heads a woman"),
 }
+
+
+#: the built-in data sets' description, meaning and (where it is ours, not a citation) source in
+#: Korean (the report's --lang ko)
+KOREAN = {
+    "do-batzoglou": {
+        "description": "Do & Batzoglou (2008), Nature Biotechnology 26:897: 동전 A와 B를 10번씩 "
+                       "던진 세트 5개(앞면 5, 9, 8, 4, 7번). 각 세트를 던진 동전은 B, A, A, B, A다."},
+    "three-coins": {
+        "source": "coinmix를 위해 만든 자료(측정값이 아닌 예시)",
+        "description": "K = 3 예시: 20번씩 던진 세트 12개. 동전 A(약 0.20), B(약 0.50), C(약 "
+                       "0.85)에서 4개씩 나왔으며, 각 세트를 던진 동전이 주어져 있다."},
+    "unequal": {
+        "source": "coinmix를 위해 만든 자료(측정값이 아닌 예시)",
+        "description": "동전 두 개, 길이가 서로 다른 세트 8개(3번에서 25번까지 던짐). A는 약 "
+                       "0.8, B는 약 0.45이며, 각 세트를 던진 동전이 주어져 있다."},
+    "saxony": {
+        "description": "Geissler의 작센 가족 자료: 자녀가 12명인 가족 6,115가구 각각의 아들 수"
+                       "(작센, 1876-1885). 가족마다 '동전' 하나라면 이항분포가 되겠지만, 데이터는 "
+                       "과대산포되어 있어 두 성분 혼합모형의 교과서적인 예다.",
+        "meaning": "세트는 자녀 12명의 가족, 던지기는 자녀 한 명, 앞면은 아들이다"},
+    "geissler": {
+        "description": "모든 가족 크기에 대한 Geissler의 자료: 자녀가 1명에서 12명인 작센 가족 "
+                       "991,958가구의 아들 수(길이가 서로 다른 세트).",
+        "meaning": "세트는 가족(자녀 1명에서 12명), 던지기는 자녀 한 명, 앞면은 아들이다"},
+    "weldon-dice": {
+        "description": "Weldon의 주사위: 주사위 12개를 26,306번 던져 5나 6이 나온 주사위의 수를 "
+                       "센 자료(공정한 주사위라면 확률 1/3). Weldon은 1894년에 이 결과를 "
+                       "Galton에게 보냈다.",
+        "meaning": "세트는 주사위 12개를 한 번 던진 것, 던지기는 주사위 하나, 앞면은 5나 6이 "
+                   "나온 주사위다"},
+    "women-queue": {
+        "description": "런던 지하철역에서 10명씩 선 줄 100개에 있던 여성의 수.",
+        "meaning": "세트는 10명이 선 줄 하나, 던지기는 한 사람, 앞면은 여성이다"},
+}
+BUILTINS = {name: replace(b, texts={"ko": KOREAN[name]}) if name in KOREAN else b
+            for name, b in BUILTINS.items()}
 
 
 def builtin_names() -> list[str]:

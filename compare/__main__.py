@@ -70,6 +70,8 @@ def size_list(text: str) -> tuple[int, ...]:
 def build_parser(parser_class=Parser) -> Parser:
     """The command line's flags (compare.api reuses them, with a parser that raises
     ValueError instead of exiting)."""
+    from .words import LANGUAGES
+
     p = parser_class(prog="python -m compare",
                description="Run EM (ML, MAP, VB), the PyMC posterior (NUTS), a Gibbs sampler and "
                            "the exact grid on one dataset; write summary.json, report.md, "
@@ -92,6 +94,11 @@ def build_parser(parser_class=Parser) -> Parser:
     p.add_argument("--force", action="store_true",
                    help="replace --out even if it is not exactly a previous report")
     p.add_argument("--quick", action="store_true", help="fewer draws (for tests)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="the report's language: en (English) or ko (Korean, 한국어); numbers, "
+                        "formulas, code, data and summary.json stay as they are, and "
+                        "summary.json says the language in its \"lang\" field "
+                        "(default: %(default)s)")
     p.add_argument("--bootstrap-lrt", type=int_between(0, MAX_BOOTSTRAP), default=0, metavar="N",
                    help="how many coins: also a parametric bootstrap of the likelihood-ratio "
                         f"statistic with N replicates, 0 to {MAX_BOOTSTRAP} (each refits the "
@@ -144,7 +151,7 @@ def prepare(args, argv) -> "Request":
     command = shlex.join(["python", "-m", "compare", *_content_args(argv)])
     return Request(data=data, options=options, bootstrap_lrt=args.bootstrap_lrt,
                    studies=tuple(args.study or ()), study_args=study_args, command=command,
-                   load_seconds=t_load)
+                   load_seconds=t_load, lang=getattr(args, "lang", None) or "en")
 
 
 def main(argv=None) -> int:

@@ -26,7 +26,7 @@ from .pipeline import Progress
 #: keyword -> flag, in the order ``python -m compare --help`` lists them (--out, --force: save)
 FLAGS = ("data", "components", "weights", "prior", "dirichlet", "seed", "init", "draws", "tune",
          "chains", "target_accept", "quick", "bootstrap_lrt", "study", "truth", "replicates",
-         "sizes")
+         "sizes", "lang")
 SWITCHES = ("quick",)
 
 
@@ -35,13 +35,15 @@ def run(data: str | None = None, *, components: int | None = None,
         seed: int | None = None, init=None, draws: int | None = None, tune: int | None = None,
         chains: int | None = None, target_accept: float | None = None, quick: bool = False,
         bootstrap_lrt: int | None = None, study=None, truth=None, replicates: int | None = None,
-        sizes=None, progress: bool | None = None):
+        sizes=None, lang: str | None = None, progress: bool | None = None):
     """Run both engines, the checks and the figures on one dataset, as ``python -m compare``
     does; returns the run (compare.results.Run) the report is written from.
 
     A keyword left at None takes the command line's default (``data``: the paper's
     builtin:do-batzoglou; ``prior``: Beta(2, 2)). ``prior``, ``init``, ``truth``,
     ``sizes``: a sequence of numbers (or the flag's text, "2,2"); ``study``: names, or "all".
+    ``lang``: the report's language, "en" (the default) or "ko" (Korean); summary.json is the
+    same apart from its ``lang`` field.
     ``progress``: None shows it as the command line does (stage lines on stderr), or as one
     updating line under a notebook kernel; False shows nothing.
     """
@@ -49,7 +51,7 @@ def run(data: str | None = None, *, components: int | None = None,
                   dirichlet=dirichlet, seed=seed, init=init, draws=draws, tune=tune,
                   chains=chains, target_accept=target_accept, quick=quick,
                   bootstrap_lrt=bootstrap_lrt, study=study, truth=truth,
-                  replicates=replicates, sizes=sizes)
+                  replicates=replicates, sizes=sizes, lang=lang)
     request = prepare(**values)
     kernel = in_kernel()
     if progress is False:

@@ -32,6 +32,7 @@ import numpy as np
 import bayes
 
 from . import facts
+from .sections.methods import method
 from .records import Fact, fact, note
 from .rungs import by_kind, samplers, z_value
 
@@ -169,7 +170,7 @@ def mean_vs_exact(r, res, label):
     sds_ok = bool(np.all(np.abs(sd_ratio - 1) <= SD_TOL))
     ok = means_ok and sds_ok
     why = [fact("check.mean_vs_exact.why", sampler=label, mean=mean, exact=ref,
-                method=r.exact["method"], z=z, mcse=mcse, sd_ratio=sd_ratio,
+                method=method(r.exact["method"]), z=z, mcse=mcse, sd_ratio=sd_ratio,
                 low=1 - SD_TOL, high=1 + SD_TOL)]
     if not res.warnings:
         why.append(fact("check.mean_vs_exact.verdict",

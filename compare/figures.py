@@ -27,6 +27,33 @@ def _save(fig, path):
     save(fig, path)
 
 
+def _words(r):
+    """The figure's words in the run's language: ``t(key, **values)`` renders ``figure.KEY``."""
+    from .words import text
+
+    lang = getattr(r, "lang", "en")
+    return lambda key, **values: text(f"figure.{key}", lang, **values)
+
+
+def _plain_log_ticks(r, *axes):
+    """Log-scale ticks as plain text: matplotlib writes them as mathtext ($10^{-2}$) in the first
+    font of the family, and NanumGothic has no minus sign (U+2212) for the exponents."""
+    from matplotlib.ticker import LogFormatter
+
+    for ax in axes:
+        if ax.get_yscale() == "log":
+            ax.yaxis.set_major_formatter(LogFormatter())
+        if ax.get_xscale() in ("log", "symlog"):
+            ax.xaxis.set_major_formatter(LogFormatter())
+
+
+def _rung_words(r):
+    """A rung's name in the legends (``figure.rung.KEY``), and its band's kind."""
+    t = _words(r)
+    return (lambda rung: t(f"rung.{rung.key}"),
+            lambda rung, e: t(f"band_kind.{e.interval.split(' ')[0]}"))
+
+
 def _window(values, pad: float = 0.6, widest: float = 0.6) -> tuple[float, float]:
     """The x-range that shows ``values`` (the points, intervals and bulk of a posterior), padded
     by ``pad`` times their span: on a narrow posterior (thousands of sets) the whole (0, 1) would
@@ -51,6 +78,7 @@ def _em_pairs(r):
 
 
 def em_path(r, path):
+    t = _words(r)
     paths = [np.array([s.theta for s in r.plain[key].history]) for key in ("ml", "map")]
     seen = np.concatenate([*paths, [r.ml.theta[::-1]]])      # the paths and ML's mirror image
     (x_lo, x_hi), (y_lo, y_hi) = _window(seen[:, 0], pad=0.3), _window(seen[:, 1], pad=0.3)
@@ -73,22 +101,20 @@ def em_path(r, path):
     cs = ax.contour(x, x, ll.T, levels=levels, colors="0.45", linewidths=0.8)
     ax.clabel(cs, fmt=lambda v: f"{v - top:.3g}", fontsize=9)
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
-    for fit, key, label in ((r.plain["ml"], "ml", "EM, maximum likelihood"),
-                            (r.plain["map"], "map", "EM, MAP")):
+    for fit, key, label in ((r.plain["ml"], "ml", t("em_ml")),
+                            (r.plain["map"], "map", t("em_map"))):
         p = np.array([s.theta for s in fit.history])
         ax.plot(p[:, 0], p[:, 1], "-o", color=COLORS[key], ms=3, lw=1.2, label=label)
         ax.plot(*p[-1], "*", color=COLORS[key], ms=13, mec="k", mew=0.5,
-                label=f"{'ML' if key == 'ml' else 'MAP'} estimate")
-    ax.plot(*r.plain["ml"].history[0].theta, "s", color="k", ms=6, label="start")
+                label=t(f"estimate_{key}"))
+    ax.plot(*r.plain["ml"].history[0].theta, "s", color="k", ms=6, label=t("start"))
     ax.plot(r.ml.theta[1], r.ml.theta[0], "*", color="none", ms=13, mec=COLORS["ml"], mew=1,
-            label="mirror image of ML (coins swapped)")
+            label=t("mirror"))
     if r.known is not None and len(r.known["theta"]) == 2:
-        ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label="labels known (ML)")
+        ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label=t("known"))
     ax.set(xlim=(x[0], x[-1]) if zoom else (0, 1), ylim=(x[0], x[-1]) if zoom else (0, 1),
            aspect="equal",
-           xlabel=r"$\theta_0$ (the coin with fewer heads)",
-           ylabel=r"$\theta_1$ (the coin with more heads)",
-           title="EM climbs the log-likelihood\n(contours: log-likelihood minus its maximum)")
+           xlabel=t("em_path_x"), ylabel=t("em_path_y"), title=t("em_path_title"))
     ax.legend(loc="lower right")
     _save(fig, path)
 
@@ -97,9 +123,10 @@ def objective(r, path):
     """Plain EM's objective per iteration (ML and MAP, each from its start), and its distance to
     the maximum on a log scale. The maximum is the higher of the path's last value and SQUAREM's
     from the same start, so the line does not dive at the end, where the last value would be."""
+    t = _words(r)
     fig, (a1, a2) = panels(2)
-    for fit, key, label, ls in ((r.plain["ml"], "ml", "log-likelihood (ML)", "-"),
-                                (r.plain["map"], "map", "log-posterior (MAP)", "--")):
+    for fit, key, label, ls in ((r.plain["ml"], "ml", t("objective_ml"), "-"),
+                                (r.plain["map"], "map", t("objective_map"), "--")):
         obj = np.array([s.objective for s in fit.history])
         it = np.arange(obj.size)
         style = dict(color=COLORS[key], ls=ls, label=label, lw=1.6,
@@ -111,10 +138,10 @@ def objective(r, path):
         a2.semilogy(it[keep], gap[keep], **style)
     if len(r.plain["ml"].history) > 100:      # the climb is over early: stretch its start
         a1.set_xscale("symlog", linthresh=10)
-    a1.set(xlabel="iteration", ylabel="objective - its starting value",
-           title="Never downhill (each objective from its own start)")
-    a2.set(xlabel="iteration", ylabel="maximum - value",
-           title="Distance to the maximum (log scale)")
+    if getattr(r, "lang", "en") != "en":
+        _plain_log_ticks(r, a1, a2)
+    a1.set(xlabel=t("iteration"), ylabel=t("objective_y"), title=t("objective_title"))
+    a2.set(xlabel=t("iteration"), ylabel=t("distance_y"), title=t("distance_title"))
     a1.legend()
     a2.legend()
     _save(fig, path)
@@ -135,33 +162,35 @@ def _density(draws, lo=0.0, hi=1.0, points=300):
 
 
 def marginals(r, path):
+    t = _words(r)
     k = r.options.components
     fig, axes = panels(k)
     th = r.nuts.theta_draws.reshape(-1, k)
     post = r.nuts.posterior["theta"]
     for i, ax in enumerate(axes):
         dens, edges = np.histogram(th[:, i], bins=60, density=True)
-        ax.stairs(dens, edges, fill=True, color=COLORS["nuts"], alpha=0.35, label="NUTS draws")
+        ax.stairs(dens, edges, fill=True, color=COLORS["nuts"], alpha=0.35, label=t("nuts_draws"))
         if r.grid is not None:
             m = r.grid.theta[i]
-            ax.plot(m.x, m.density, color=COLORS["exact"], lw=1.5, label="exact (grid)")
+            ax.plot(m.x, m.density, color=COLORS["exact"], lw=1.5, label=t("exact_grid"))
         lo, hi = post["hdi_low"][i], post["hdi_high"][i]
         ax.axvspan(lo, hi, color=COLORS["mean"], alpha=0.08,
-                   label=f"{post['hdi_prob']:.0%} HDI")
-        ax.axvline(r.ml.theta[i], color=COLORS["ml"], lw=1.5, label="EM-ML")
-        ax.axvline(r.map.theta[i], color=COLORS["map"], lw=1.5, ls="--", label="EM-MAP")
-        ax.axvline(post["mean"][i], color=COLORS["mean"], lw=1.5, ls=":", label="posterior mean")
-        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", title=rf"Posterior of $\theta_{i}$",
+                   label=t("hdi", prob=post["hdi_prob"]))
+        ax.axvline(r.ml.theta[i], color=COLORS["ml"], lw=1.5, label=t("em_ml_short"))
+        ax.axvline(r.map.theta[i], color=COLORS["map"], lw=1.5, ls="--", label=t("em_map_short"))
+        ax.axvline(post["mean"][i], color=COLORS["mean"], lw=1.5, ls=":", label=t("posterior_mean"))
+        ax.set(xlabel=rf"$\theta_{i}$", ylabel=t("density"), title=t("marginal_title", i=i),
                xlim=_coin_window(r, i))
         ax.legend(loc="upper left")
     _save(fig, path)
 
 
 def joint(r, path):
+    t = _words(r)
     th = r.nuts.theta_draws.reshape(-1, 2)
     fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.92))
     sel = th[:: max(1, th.shape[0] // 3000)]
-    ax.scatter(sel[:, 0], sel[:, 1], s=2, alpha=0.25, color=COLORS["nuts"], label="NUTS draws")
+    ax.scatter(sel[:, 0], sel[:, 1], s=2, alpha=0.25, color=COLORS["nuts"], label=t("nuts_draws"))
     if r.grid is not None:
         g = r.grid
         z = g.joint.T
@@ -170,17 +199,17 @@ def joint(r, path):
         prob = r.options.hdi_prob
         lv = sorted({flat[np.searchsorted(cum, p)] for p in (prob, 0.5)})
         ax.contour(g.joint_x0, g.joint_x1, z, levels=lv, colors="k", linewidths=1)
-        ax.plot([], [], color="k", label=f"exact 50% / {prob:.0%} regions")
+        ax.plot([], [], color="k", label=t("regions", prob=prob))
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
-    ax.plot(*r.ml.theta, "*", color=COLORS["ml"], ms=14, mec="k", mew=0.5, label="EM-ML")
-    ax.plot(*r.map.theta, "*", color=COLORS["map"], ms=14, mec="k", mew=0.5, label="EM-MAP")
+    ax.plot(*r.ml.theta, "*", color=COLORS["ml"], ms=14, mec="k", mew=0.5, label=t("em_ml_short"))
+    ax.plot(*r.map.theta, "*", color=COLORS["map"], ms=14, mec="k", mew=0.5, label=t("em_map_short"))
     ax.plot(*r.nuts.posterior["theta"]["mean"], "o", color=COLORS["mean"], ms=8, mec="k",
-            label="posterior mean")
+            label=t("posterior_mean"))
     if r.known is not None and len(r.known["theta"]) == 2:
-        ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label="labels known (ML)")
+        ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label=t("known"))
     xw, yw = _coin_window(r, 0), _coin_window(r, 1)
     ax.set(xlim=xw, ylim=yw, xlabel=r"$\theta_0$", ylabel=r"$\theta_1$",
-           title=r"Joint posterior of $(\theta_0, \theta_1)$, ordered: $\theta_0 < \theta_1$")
+           title=t("joint_title"))
     if (xw, yw) == ((0.0, 1.0), (0.0, 1.0)):
         ax.set_aspect("equal")
     ax.legend(loc="lower right")
@@ -190,6 +219,7 @@ def joint(r, path):
 def assignment(r, path):
     """Per set, the probability of each coin: EM-MAP's responsibilities (left bar) beside the
     posterior's (right bar), stacked over every coin; beyond 40 sets, one point per set and coin."""
+    t = _words(r)
     em_p = np.asarray(r.map.responsibilities)
     post = np.asarray(r.nuts.assignment_probability)
     n, k = em_p.shape
@@ -202,23 +232,23 @@ def assignment(r, path):
             for j in range(k):
                 ax.bar(idx + side, probs[:, j], 0.4, bottom=bottom, color=colors[j],
                        hatch=hatch, edgecolor="white", lw=0.5,
-                       label=f"coin {j}" if side < 0 else None)
+                       label=t("coin", j=j) if side < 0 else None)
                 bottom += probs[:, j]
         step = 1 if n <= 8 else 2 if n <= 20 else 5
         ax.set_xticks(idx[::step], [f"{i + 1}\n{h}/{t}" for i, (h, t) in
                                     enumerate(zip(r.data.heads, r.data.tosses))][::step])
-        ax.set(xlabel="set (heads/tosses): EM-MAP left, posterior right (hatched)",
+        ax.set(xlabel=t("assignment_x"),
                ylim=(0, 1.25), yticks=np.linspace(0, 1, 6))
         ax.legend(loc="upper center", ncol=min(k, 4))
     else:
         keep = np.unique(np.linspace(0, n - 1, min(n, 3000)).astype(int))
         for j in range(k):
             ax.scatter(em_p[keep, j], post[keep, j], s=6, alpha=0.5, color=colors[j],
-                       label=f"coin {j}")
+                       label=t("coin", j=j))
         ax.plot([0, 1], [0, 1], color="0.6", ls=":")
-        ax.set(xlabel="EM-MAP responsibility", ylim=(0, 1))
+        ax.set(xlabel=t("responsibility"), ylim=(0, 1))
         ax.legend(loc="upper left")
-    ax.set(ylabel="P(set from coin)", title="Which coin tossed each set?")
+    ax.set(ylabel=t("assignment_y"), title=t("assignment_title"))
     _save(fig, path)
 
 
@@ -232,6 +262,7 @@ def ordered_prior_density(x, a, b, k, i):
 
 
 def prior_posterior(r, path):
+    t = _words(r)
     k = r.options.components
     a, b = r.options.prior
     fig, axes = panels(k)
@@ -239,16 +270,16 @@ def prior_posterior(r, path):
     for i, ax in enumerate(axes):
         ax.plot(x, stats.beta.pdf(x, a, b), color="0.6", ls="--", label=f"Beta({a:g}, {b:g})")
         ax.plot(x, ordered_prior_density(x, a, b, k, i), color=COLORS["map"], lw=1.5,
-                label=rf"prior of $\theta_{i}$ (ordered)")
+                label=t("ordered_prior", i=i))
         exact = r.results.get("exact")
         if exact is not None:
             ax.plot(*exact.densities["theta"][i], color=COLORS["exact"], lw=1.5,
-                    label="posterior (exact)")
+                    label=t("posterior_exact"))
         else:
             xs, ds = _density(r.nuts.theta_draws.reshape(-1, k)[:, i])
-            ax.plot(xs, ds, color=COLORS["exact"], lw=1.5, label="posterior (NUTS)")
-        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", xlim=(0, 1),
-               title=rf"Prior and posterior of $\theta_{i}$")
+            ax.plot(xs, ds, color=COLORS["exact"], lw=1.5, label=t("posterior_nuts"))
+        ax.set(xlabel=rf"$\theta_{i}$", ylabel=t("density"), xlim=(0, 1),
+               title=t("prior_title", i=i))
         ax.legend(loc="upper left")
     _save(fig, path)
 
@@ -256,6 +287,8 @@ def prior_posterior(r, path):
 def ladder(r, path):
     """Every rung of the ladder (compare.rungs) on one axis per theta: draws as a density,
     densities as they are, points as markers with their interval."""
+    t = _words(r)
+    short, kind = _rung_words(r)
     from .rungs import RUNGS
 
     k = r.options.components
@@ -272,9 +305,9 @@ def ladder(r, path):
                          ls=rung.style.get("ls", "-"), alpha=rung.style.get("alpha", 1.0))
             if e.draws is not None:
                 xs, ds = _density(e.draws, *window)
-                ax.plot(xs, ds, label=rung.short, **style)
+                ax.plot(xs, ds, label=short(rung), **style)
             elif e.density is not None:
-                ax.plot(*e.density, label=rung.short, **style)
+                ax.plot(*e.density, label=short(rung), **style)
             else:
                 points.append((rung, e))
         top = ax.get_ylim()[1]
@@ -284,11 +317,11 @@ def ladder(r, path):
             if e.low is not None:
                 ax.errorbar(e.centre, y, xerr=[[e.centre - e.low], [e.high - e.centre]],
                             fmt="o", color=color, capsize=3,
-                            label=f"{rung.short} ± {e.interval.split(' ')[0]}")
+                            label=t("band", rung=short(rung), kind=kind(rung, e)))
             else:
-                ax.plot(e.centre, y, "o", color=color, label=rung.short)
-        ax.set(xlabel=rf"$\theta_{i}$", ylabel="density", xlim=window,
-               title=rf"Every rung, $\theta_{i}$")
+                ax.plot(e.centre, y, "o", color=color, label=short(rung))
+        ax.set(xlabel=rf"$\theta_{i}$", ylabel=t("density"), xlim=window,
+               title=t("ladder_title", i=i))
         ax.legend(loc="upper left")
     _save(fig, path)
 
@@ -299,6 +332,7 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
     value; the bound's maximum is the M-step's new theta_coin. Each panel shows the stretch of
     theta_coin from the current value to the M-step and the likelihood's peak (on thousands of
     sets the whole (0, 1) would show a spike)."""
+    t = _words(r)
     pairs = _em_pairs(r)
     cnt = pairs.count.astype(float)
     climb = r.plain["ml"].history
@@ -328,18 +362,18 @@ def bound(r, path, coin=1, iterations=(0, 1, 2)):
         lo, hi = _window([inside.min(), inside.max(), th[coin], new], pad=0.1, widest=1.0)
         x = np.linspace(max(lo, 0.001), min(hi, 0.999), 400)
         ll, lb = curves(x)
-        ax.plot(x, ll, color="k", lw=1.6, label=r"log-likelihood $\ell(\theta)$")
-        ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label="EM lower bound")
-        ax.plot(th[coin], cur, "o", color="k", ms=6, label="current value (they touch)")
+        ax.plot(x, ll, color="k", lw=1.6, label=t("bound_ll"))
+        ax.plot(x, lb, color=COLORS["vb"], lw=1.4, ls="--", label=t("bound_lb"))
+        ax.plot(th[coin], cur, "o", color="k", ms=6, label=t("bound_current"))
         lb_new = np.interp(new, x, lb)
         ax.annotate("", xy=(new, lb_new), xytext=(th[coin], cur),
                     arrowprops=dict(arrowstyle="->", color=COLORS["map"], lw=1.4))
-        ax.plot(new, lb_new, "^", color=COLORS["map"], ms=8, label="M-step: bound's maximum")
+        ax.plot(new, lb_new, "^", color=COLORS["map"], ms=8, label=t("bound_mstep"))
         ymax = ll.max()
         low = min(ymax - 12, cur - 0.15 * (ymax - cur))      # the current value always shows
         ax.set(xlim=(x[0], x[-1]), ylim=(low, ymax + 0.12 * (ymax - low)),
-               xlabel=rf"$\theta_{coin}$", ylabel="log-likelihood",
-               title=rf"iteration {it}: $\theta_{other}$ held at {th[other]:.3f}")
+               xlabel=rf"$\theta_{coin}$", ylabel=t("log_likelihood"),
+               title=t("bound_title", it=it, other=other, value=th[other]))
     axes[0].legend(loc="lower center", fontsize=9)
     _save(fig, path)
 
@@ -357,4 +391,7 @@ def early(r) -> list[str]:
 def draw(r, name: str, path) -> None:
     """Draw figure ``name`` of run ``r`` into the PNG file ``path`` (the pool that draws several
     at once is compare.pipeline.FigurePool)."""
-    globals()[figure_list.spec(name).draw](r, path)
+    from .style import font
+
+    with font(getattr(r, "lang", "en")):
+        globals()[figure_list.spec(name).draw](r, path)

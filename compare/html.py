@@ -120,9 +120,51 @@ def render(markdown_text: str, figures: dict, title: str, lang: str = "en", extr
         "</table>", "</table></div>")
     page = (f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n{body}"
-            f"{extra}</body></html>\n")
+            f"<title>{html.escape(title)}</title><style>{STYLE}{_font_face(lang, body + extra)}"
+            f"</style></head><body>\n{body}{extra}</body></html>\n")
     return page.replace("://", "&#58;//")      # no address in the file, even as text
+
+
+def _font_face(lang: str, text: str) -> str:
+    """For a language the reader's machine may have no font for (Korean): the glyphs this page
+    uses, cut from the figures' font (NanumGothic, SIL OFL, compare.style) and inlined as a
+    data URL, listed after each family the page names, so the page reads the same on any
+    machine. Nothing for English."""
+    import io
+    import re
+
+    from .style import _FONTS, _font_file
+
+    if lang not in _FONTS:
+        return ""
+    from fontTools import subset
+
+    import logging
+
+    from .words import catalogue
+
+    # the page's text and every word of the catalogue (the explorer writes its own at run time)
+    shown = re.sub(r"<[^>]*>", " ", html.unescape(text)) + "".join(catalogue(lang).values())
+    chars = {ord(c) for c in shown if ord(c) > 0x7F}
+    logging.getLogger("fontTools").setLevel(logging.ERROR)      # tables it drops, by design
+    options = subset.Options()
+    options.flavor = None
+    options.name_IDs = ["*"]          # keep the licence and the name (SIL OFL)
+    options.notdef_outline = True
+    font = subset.load_font(io.BytesIO(_font_file(lang).read_bytes()), options)
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=sorted(chars))
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    name = _FONTS[lang]
+    return (f"@font-face{{font-family:'{name}';src:url(data:font/ttf;base64,{data}) "
+            f"format('truetype')}}"
+            f"body{{font-family:Georgia,'{name}',serif}}"
+            f"body .cmx{{font-family:system-ui,-apple-system,Segoe UI,'{name}',sans-serif}}"
+            f"body .cmx button,body .cmx select,body .cmx input{{font-family:inherit}}"
+            f"body .cmx h2{{font-family:Georgia,'{name}',serif}}")
 
 
 def _html_token(content: str):

@@ -48,10 +48,11 @@ def table(header, rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-def embed(name: str, file: str, caption: str) -> str:
+def embed(name: str, file: str, caption: str, word: str = "Figure") -> str:
     """A figure with its caption; its number is given when the report is assembled (the order
-    of first mention), and any sentence can refer to it as ``{fig:NAME}``."""
-    label = f"Figure {{fig:{name}}}. {caption}"
+    of first mention), and any sentence can refer to it as ``{fig:NAME}``. ``word``: "Figure"
+    in the report's language (the catalogue's ``figure.word``)."""
+    label = f"{word} {{fig:{name}}}. {caption}"
     return f"![{label}](figures/{file})\n\n*{label}*\n"
 
 

@@ -46,6 +46,7 @@ class Request:
     study_args: object = None            # compare.studies.StudyArgs when studies are asked for
     command: str = "python -m compare"   # the command line that makes this report again
     load_seconds: float | None = None    # reading the data (done before the request was made)
+    lang: str = "en"                     # the report's language (summary.json stays English)
 
 
 class Progress:
@@ -84,7 +85,7 @@ def execute(request: Request, progress: Progress | None = None, *, serial: bool 
 
         from .results import Run
 
-        r = Run(data=data, options=o, command=request.command)
+        r = Run(data=data, options=o, command=request.command, lang=request.lang)
         if request.load_seconds is not None:
             r.timings["load"] = request.load_seconds
         _em_stage(r, p)

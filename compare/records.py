@@ -71,3 +71,18 @@ class Code:
     """A literal code block (user text, shown as it is)."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class Texts:
+    """One text in several languages, as data brings it (a built-in data set's description):
+    ``Texts({"en": ..., "ko": ...})``. The words layer says the one of the report's language,
+    English where there is none."""
+
+    by_lang: dict
+
+    def __str__(self) -> str:
+        return self.by_lang["en"]
+
+    def of(self, lang: str) -> str:
+        return self.by_lang.get(lang) or self.by_lang["en"]

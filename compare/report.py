@@ -156,7 +156,7 @@ def markdown_of(r) -> str:
     """report.md of run ``r``: its records (compare.pipeline made them) in words."""
     from . import text
 
-    return text.render(r.records if r.records is not None else records_of(r))
+    return text.render(r.records if r.records is not None else records_of(r), r.lang)
 
 
 def records_of(r) -> list:
@@ -175,7 +175,7 @@ def page_of(r, md: str | None = None) -> str:
 
     md = markdown_of(r) if md is None else md
     pictures = {f"figures/{file}": png for file, png in r.pictures.items()}
-    return html.render(md, pictures, f"coinmix: {plain(r.data.name)}",
+    return html.render(md, pictures, f"coinmix: {plain(r.data.name)}", lang=r.lang,
                        extra=explorer_section(r))
 
 
@@ -191,14 +191,14 @@ def explorer_section(r) -> str:
     """The explorer, as the last section of report.html (compare.explorer)."""
     from . import explorer
 
-    return explorer.section(*_explorer_start(r))
+    return explorer.section(*_explorer_start(r), lang=r.lang)
 
 
 def explorer_page(r) -> str:
     """explore.html: the explorer as a page of its own."""
     from . import explorer
 
-    return explorer.page(*_explorer_start(r))
+    return explorer.page(*_explorer_start(r), lang=r.lang)
 
 
 def summary_of(r) -> dict:
@@ -210,6 +210,8 @@ def summary_of(r) -> dict:
     s = summary(r, agreement, r.ladder_rows, w["first_iteration"],
                 w["iterations"], w["first_step_three_ways"], r.figures, r.studies)
     s["generator"] = {"name": GENERATOR, "version": _version()}
+    if r.lang != "en":
+        s["lang"] = r.lang          # the only difference a language makes to summary.json
     return s
 
 

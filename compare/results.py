@@ -32,6 +32,7 @@ class Run:
     timings: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     command: str = "python -m compare"
+    lang: str = "en"                  # the report's words (compare.words.LANGUAGES)
     versions: dict = field(default_factory=dict)
     choice: dict | None = None        # compare.choice.model_choice: how many coins?
     studies_run: tuple = ()           # the studies that ran with this report (names)

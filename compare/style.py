@@ -33,6 +33,48 @@ plt.rcParams.update({"font.size": 12, "axes.titlesize": 12, "axes.labelsize": 12
                      "grid.alpha": 0.25, "legend.fontsize": 10, "figure.dpi": DPI})
 
 
+#: the font family that writes each language's words, before the default one (None: the default)
+_FONTS = {"ko": "NanumGothic"}
+
+
+def _font_file(lang: str):
+    """The font file for ``lang``: NanumGothic (SIL Open Font License) as koreanize-matplotlib
+    ships it, for Korean."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the Korean figures need the koreanize-matplotlib package "
+                           "(pip install koreanize-matplotlib): its NanumGothic font")
+    return Path(spec.origin).parent / "fonts" / "NanumGothic.ttf"
+
+
+_registered: dict[str, str] = {}
+
+
+def font(lang: str = "en"):
+    """A context in which figures write ``lang``'s words: for Korean, NanumGothic first (its font
+    file registered with matplotlib once, by path), then the default family for what it lacks.
+    English keeps matplotlib's own settings: nothing global is changed."""
+    from contextlib import nullcontext
+
+    if lang not in _FONTS:
+        return nullcontext()
+    if lang not in _registered:
+        from matplotlib import font_manager
+
+        path = _font_file(lang)
+        font_manager.fontManager.addfont(str(path))
+        _registered[lang] = font_manager.FontProperties(fname=str(path)).get_name()
+    family = [_registered[lang], *plt.rcParams["font.family"]]
+    if "DejaVu Sans" not in family:
+        family.append("DejaVu Sans")
+    # NanumGothic has no U+2212 MINUS SIGN, and mathtext (log-scale ticks) takes it from the
+    # first family: an ASCII hyphen-minus instead, as many Korean textbooks print
+    return plt.rc_context({"font.family": family, "axes.unicode_minus": False})
+
+
 def panels(n: int, height: float = PANEL, **kwargs):
     """A figure of ``n`` panels stacked vertically; returns (fig, list of axes)."""
     fig, axes = plt.subplots(n, 1, figsize=(WIDTH, height * n), squeeze=False, **kwargs)

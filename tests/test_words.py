@@ -98,8 +98,9 @@ def test_every_template_is_used_somewhere():
     used = set()
     for _, key, variant, _ in CALLS:
         used |= set(templates_for(key, variant))
-    dynamic = ("noun.", "rung.", "ladder.rung.", "engine.", *PREFIXES)  # tested elsewhere:
-    # rung words in test_words_worked.py, engine warnings in test_engine_notes.py
+    dynamic = ("noun.", "rung.", "ladder.rung.", "engine.", "figure.", "name.", "explorer.",
+               *PREFIXES)  # tested elsewhere: rung words in test_words_worked.py, engine
+    # warnings in test_engine_notes.py, figures' and the explorer's words below
     unused = [k for k in catalogue("en") if k not in used and not k.startswith(dynamic)]
     assert not unused, f"templates no fact uses: {unused}"
 
@@ -129,3 +130,64 @@ def test_plural_nouns_and_lists():
 ])
 def test_formats(spec, x, want):
     assert fmt.value(x, spec) == want
+
+
+# ------------------------------------------------------------------ words outside the facts
+
+def _figure_keys():
+    """Every ``t("KEY")`` the figures say (compare/figures.py), as ``figure.KEY``."""
+    import re
+
+    text = (ROOT / "figures.py").read_text()
+    keys = {f"figure.{k}" for k in re.findall(r'\bt\("([a-z_0-9]+)"', text)}
+    keys |= {f"figure.rung.{k}" for k in ("ml", "map", "vb", "gibbs", "nuts", "exact")}
+    return keys | {"figure.word", "figure.estimate_ml", "figure.estimate_map"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_figure_word_is_in_the_catalogue(lang):
+    cat = catalogue(lang)
+    missing = sorted(k for k in _figure_keys() if k not in cat)
+    assert not missing, missing
+    unused = sorted(k for k in cat if k.startswith("figure.") and not k.startswith(
+        ("figure.band_kind.", "figure.rung.")) and k not in _figure_keys())
+    assert not unused, unused
+
+
+def test_figure_words_in_english_are_the_old_labels():
+    t = lambda key, **v: render(fact(f"figure.{key}", **v))     # noqa: E731
+    assert t("em_ml") == "EM, maximum likelihood"
+    assert t("marginal_title", i=1) == "Posterior of $\\theta_1$"
+    assert t("bound_title", it=2, other=0, value=0.5) == "iteration 2: $\\theta_0$ held at 0.500"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_explorer_word_is_in_the_catalogue(lang):
+    import re
+
+    from compare.explorer import MARKUP, words
+
+    markup, ui = words(lang)
+    need = set(re.findall(r"\{w:([a-z_0-9]+)\}", MARKUP))
+    assert need <= set(markup), sorted(need - set(markup))
+    assert set(markup) <= need, sorted(set(markup) - need)
+    js = (ROOT / "explorer" / "ui.js").read_text()
+    called = set(re.findall(r'\bL\("([a-z_0-9]+)"\s*[,)]', js)) | {"w_fixed", "w_learned"}
+    assert called <= set(ui), sorted(called - set(ui))
+
+
+def test_explorer_page_speaks_the_language():
+    from compare import explorer
+
+    data, settings = {"name": "x", "heads": [5, 9], "tosses": [10, 10]}, {"components": 2}
+    en, ko = explorer.page(data, settings), explorer.page(data, settings, lang="ko")
+    assert '<html lang="en">' in en and "Explore: change the data" in en
+    assert '<html lang="ko">' in ko and "EM, 한 단계씩" in ko and "{w:" not in ko.split("<script>")[0]
+    import json
+
+    table = ko.split('id="cmx-words">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(table)["kr_barely"] == "언급할 가치가 거의 없음"
+
+
+def test_korean_formats_of_odds():
+    assert fmt.value(50.0, "odds_ko") == "약 10^22" and fmt.value(2.2, "rough_odds_ko") == "약 9"

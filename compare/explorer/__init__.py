@@ -55,84 +55,79 @@ STYLE = """
 """
 
 MARKUP = """
-<section id="cmx" class="cmx" aria-label="explorer">
-<h2>Explore: change the data, move the prior, step EM</h2>
-<p class="cmx-note">Computed live in this page by coinmix.js, from the report's data and settings.
-<b>Exact</b>: EM's estimates (the same numbers as the Python engine's plain EM from the same start),
-the one-coin posterior and its evidence (closed form). <b>Grid quadrature</b> (accurate to the grid,
-stated beside it): the two-coin posterior and its evidence. EM here uses the start you give and no random
-restarts, so it can stop at a local maximum the report's restarts would avoid. Limits: one or two coins;
-at most {max_pairs} distinct (heads, tosses) pairs for the exact posterior.</p>
+<section id="cmx" class="cmx" aria-label="{w:aria}">
+<h2>{w:title}</h2>
+<p class="cmx-note">{w:intro}</p>
 <div class="cmx-grid">
 <div class="cmx-panel">
-<h3>Data</h3>
-<div class="cmx-scroll"><table><thead><tr><th>set</th><th>heads</th><th>tosses</th><th></th><th></th></tr></thead>
+<h3>{w:data}</h3>
+<div class="cmx-scroll"><table><thead><tr><th>{w:set}</th><th>{w:heads}</th><th>{w:tosses}</th><th></th><th></th></tr></thead>
 <tbody id="cmx-rows"></tbody></table></div>
-<button type="button" id="cmx-add">add a set</button><button type="button" id="cmx-reset-data">the report's data</button>
+<button type="button" id="cmx-add">{w:add}</button><button type="button" id="cmx-reset-data">{w:reset_data}</button>
 <div class="cmx-err" id="cmx-data-err"></div>
-<details><summary>paste data</summary>
-<p class="cmx-note">One set per line: an H/T sequence (HTTHH…) or <code>heads,tosses</code>.</p>
-<textarea id="cmx-paste" aria-label="paste data"></textarea>
-<button type="button" id="cmx-paste-go">use these</button> <span class="cmx-err" id="cmx-paste-err"></span>
+<details><summary>{w:paste}</summary>
+<p class="cmx-note">{w:paste_help}</p>
+<textarea id="cmx-paste" aria-label="{w:paste}"></textarea>
+<button type="button" id="cmx-paste-go">{w:use}</button> <span class="cmx-err" id="cmx-paste-err"></span>
 </details>
 </div>
 <div class="cmx-panel">
-<h3>Model</h3>
-<div class="cmx-row"><label>coins <select id="cmx-k"><option value="1">1</option><option value="2">2</option>
-<option value="3">3 or more</option></select></label>
-<label>weights <select id="cmx-weights"><option value="fixed">fixed (equal)</option>
-<option value="learned">learned</option></select></label></div>
-<div class="cmx-row">Beta prior on each &#x3B8;:</div>
+<h3>{w:model}</h3>
+<div class="cmx-row"><label>{w:coins} <select id="cmx-k"><option value="1">1</option><option value="2">2</option>
+<option value="3">{w:three_more}</option></select></label>
+<label>{w:weights} <select id="cmx-weights"><option value="fixed">{w:fixed}</option>
+<option value="learned">{w:learned}</option></select></label></div>
+<div class="cmx-row">{w:beta_prior}</div>
 <div class="cmx-row"><label>a <input type="range" id="cmx-a-range" min="1" max="50" step="0.5">
-<input class="cmx-num" inputmode="decimal" id="cmx-a" aria-label="prior a"></label> <span class="cmx-err" id="cmx-a-err"></span></div>
+<input class="cmx-num" inputmode="decimal" id="cmx-a" aria-label="{w:prior_a}"></label> <span class="cmx-err" id="cmx-a-err"></span></div>
 <div class="cmx-row"><label>b <input type="range" id="cmx-b-range" min="1" max="50" step="0.5">
-<input class="cmx-num" inputmode="decimal" id="cmx-b" aria-label="prior b"></label> <span class="cmx-err" id="cmx-b-err"></span></div>
-<div class="cmx-row" id="cmx-alpha-row"><label>Dirichlet &#x3B1; on the weights <input class="cmx-num" inputmode="decimal" id="cmx-alpha"></label>
+<input class="cmx-num" inputmode="decimal" id="cmx-b" aria-label="{w:prior_b}"></label> <span class="cmx-err" id="cmx-b-err"></span></div>
+<div class="cmx-row" id="cmx-alpha-row"><label>{w:dirichlet} <input class="cmx-num" inputmode="decimal" id="cmx-alpha"></label>
 <span class="cmx-err" id="cmx-alpha-err"></span></div>
-<div class="cmx-row">EM starts at <label>&#x3B8;A <input class="cmx-num" inputmode="decimal" id="cmx-t0"></label>
+<div class="cmx-row">{w:starts_at} <label>&#x3B8;A <input class="cmx-num" inputmode="decimal" id="cmx-t0"></label>
 <span class="cmx-err" id="cmx-t0-err"></span>
 <span id="cmx-t1-row"><label>&#x3B8;B <input class="cmx-num" inputmode="decimal" id="cmx-t1"></label>
 <span class="cmx-err" id="cmx-t1-err"></span></span></div>
 <p class="cmx-err" id="cmx-status"></p>
 </div>
 <div class="cmx-panel">
-<h3>EM, one step at a time</h3>
-<div class="cmx-row"><button type="button" id="cmx-step">one EM step</button><button type="button" id="cmx-reset">back to the start</button>
-<label><input type="checkbox" id="cmx-step-prior"> with the prior (MAP)</label></div>
-<p>After <span id="cmx-step-iter">0</span> step(s): <span id="cmx-step-names">&#x3B8;A / &#x3B8;B</span> =
-<b id="cmx-step-theta"></b><span id="cmx-step-w"></span> <span class="cmx-note">(coins named as started)</span></p>
-<div id="cmx-surface-box"><canvas id="cmx-surface" data-aspect="1" aria-label="log-likelihood contours with the EM path"></canvas>
-<p class="cmx-note">Contours of the log-likelihood (0.5, 1, 2, 4 … 128 below its maximum) over (&#x3B8;A, &#x3B8;B); red: your steps; grey: the last run to convergence.</p></div>
+<h3>{w:em_steps}</h3>
+<div class="cmx-row"><button type="button" id="cmx-step">{w:one_step}</button><button type="button" id="cmx-reset">{w:back}</button>
+<label><input type="checkbox" id="cmx-step-prior"> {w:with_prior}</label></div>
+<p>{w:after_before}<span id="cmx-step-iter">0</span>{w:after_after} <span id="cmx-step-names">&#x3B8;A / &#x3B8;B</span> =
+<b id="cmx-step-theta"></b><span id="cmx-step-w"></span> <span class="cmx-note">{w:named}</span></p>
+<div id="cmx-surface-box"><canvas id="cmx-surface" data-aspect="1" aria-label="{w:surface_aria}"></canvas>
+<p class="cmx-note">{w:surface_note}</p></div>
 <div class="cmx-scroll"><table id="cmx-estep"></table></div>
-<div class="cmx-row"><button type="button" id="cmx-run">run to convergence</button>
-<label>at most <input class="cmx-num" id="cmx-maxiter" value="10000" inputmode="numeric"> iterations</label>
+<div class="cmx-row"><button type="button" id="cmx-run">{w:run}</button>
+<label>{w:at_most} <input class="cmx-num" id="cmx-maxiter" value="10000" inputmode="numeric"> {w:iterations}</label>
 <label>tol <input class="cmx-num" id="cmx-tol" inputmode="decimal"></label>
 <span class="cmx-err" id="cmx-maxiter-err"></span></div>
 <p id="cmx-run-out" class="cmx-note"></p>
 </div>
 <div class="cmx-panel">
-<h3>Estimates and the exact posterior</h3>
+<h3>{w:estimates}</h3>
 <div class="cmx-scroll"><table>
-<tr><th></th><th>coin 1 (lower &#x3B8;)</th><th id="cmx-col2">coin 2</th><th>EM iter.</th></tr>
+<tr><th></th><th>{w:coin1}</th><th id="cmx-col2">{w:coin2}</th><th>{w:em_iter}</th></tr>
 <tr id="cmx-ml"><th>ML (EM)</th><td></td><td class="cmx-c2"></td><td></td></tr>
 <tr id="cmx-map"><th>MAP (EM)</th><td></td><td class="cmx-c2"></td><td></td></tr>
-<tr id="cmx-mean"><th>mean &#xB1; sd</th><td></td><td class="cmx-c2"></td><td></td></tr>
-<tr id="cmx-hdi"><th>94% HDI</th><td></td><td class="cmx-c2"></td><td></td></tr>
-<tr id="cmx-wrow"><th>weights</th><td></td><td class="cmx-c2"></td><td></td></tr>
+<tr id="cmx-mean"><th>{w:mean_sd}</th><td></td><td class="cmx-c2"></td><td></td></tr>
+<tr id="cmx-hdi"><th>{w:hdi}</th><td></td><td class="cmx-c2"></td><td></td></tr>
+<tr id="cmx-wrow"><th>{w:weights}</th><td></td><td class="cmx-c2"></td><td></td></tr>
 </table></div>
-<p class="cmx-note">ML and MAP: EM from the start above (exact: Python's plain EM gives the same to 1e-9).
-Mean, sd and the 94% highest-density interval: the exact posterior.</p>
+<p class="cmx-note">{w:table_note}</p>
 <p class="cmx-note" id="cmx-method"></p>
-<div id="cmx-joint-box"><canvas id="cmx-joint" data-aspect="1" aria-label="joint posterior density with the MAP path"></canvas>
-<p class="cmx-note">The exact joint posterior of (&#x3B8; coin 1, &#x3B8; coin 2), darker where denser; red: EM's MAP path from the start.</p></div>
-<canvas id="cmx-marg0" data-aspect="0.45" aria-label="marginal posterior of coin 1"></canvas>
-<canvas id="cmx-marg1" data-aspect="0.45" aria-label="marginal posterior of coin 2"></canvas>
+<div id="cmx-joint-box"><canvas id="cmx-joint" data-aspect="1" aria-label="{w:joint_aria}"></canvas>
+<p class="cmx-note">{w:joint_note}</p></div>
+<canvas id="cmx-marg0" data-aspect="0.45" aria-label="{w:marg1_aria}"></canvas>
+<canvas id="cmx-marg1" data-aspect="0.45" aria-label="{w:marg2_aria}"></canvas>
 <p id="cmx-evidence"></p>
 <p class="cmx-err" id="cmx-msg"></p>
 <p class="cmx-note" id="cmx-timing"></p>
 </div>
 </div>
 <script type="application/json" id="cmx-init">{init}</script>
+<script type="application/json" id="cmx-words">{words}</script>
 <script>{coinmix}</script>
 <script>{ui}</script>
 </section>
@@ -182,18 +177,43 @@ def _init(data: dict, settings: dict) -> dict:
                          "tol": float(settings.get("tol", 1e-12))}}
 
 
-def section(data: dict, settings: dict) -> str:
-    """The explorer as an HTML fragment (its style, markup, data and scripts), for report.html."""
-    body = (MARKUP.replace("{max_pairs}", "200").replace("{init}", _json(_init(data, settings)))
+def words(lang: str = "en") -> tuple[dict, dict]:
+    """The explorer's words in ``lang`` (the catalogue's ``explorer.*``): the markup's, and the
+    table ui.js reads its labels and messages from (``explorer.ui.*``, passed as JSON)."""
+    from ..words import catalogue
+
+    cat = catalogue(lang)
+    markup = {k[len("explorer."):]: v for k, v in cat.items()
+              if k.startswith("explorer.") and not k.startswith("explorer.ui.")}
+    ui = {k[len("explorer.ui."):]: v for k, v in cat.items() if k.startswith("explorer.ui.")}
+    return markup, ui
+
+
+def _markup(lang: str) -> str:
+    import re
+
+    markup, _ = words(lang)
+    return re.sub(r"\{w:([a-z_0-9]+)\}", lambda m: markup[m.group(1)], MARKUP)
+
+
+def section(data: dict, settings: dict, lang: str = "en") -> str:
+    """The explorer as an HTML fragment (its style, markup, data and scripts), for report.html,
+    its words in ``lang``."""
+    ui = words(lang)[1]
+    body = (_markup(lang).replace("{max_pairs}", "200").replace("{init}", _json(_init(data, settings)))
+            .replace("{words}", _json(ui))
             .replace("{coinmix}", _script("coinmix.js")).replace("{ui}", _script("ui.js")))
     return f"<style>{STYLE}</style>\n{body}"
 
 
-def page(data: dict, settings: dict) -> str:
+def page(data: dict, settings: dict, lang: str = "en") -> str:
     """The whole explore.html."""
+    from ..html import _font_face
+
     title = html.escape(f"coinmix explorer: {data.get('name', '')}").replace("://", "&#58;//")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    body = section(data, settings, lang)
+    return (f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{title}</title><style>body{{margin:0.8em auto;padding:0 0.6em;"
-            "max-width:1000px}</style></head><body>\n"
-            f"{section(data, settings)}\n</body></html>\n")
+            f"max-width:1000px}}{_font_face(lang, body)}</style></head><body>\n"
+            f"{body}\n</body></html>\n")

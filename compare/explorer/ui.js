@@ -11,6 +11,20 @@
   var TABLE_ROWS = 60;                // rows of the E-step table
   function $(id) { return document.getElementById(id); }
   function fmt(x, d) { return x === null || x === undefined || !isFinite(x) ? "\u2014" : x.toFixed(d === undefined ? 3 : d); }
+  // the page's words in the report's language (the catalogue's explorer.* table, #cmx-words)
+  var wordsEl = document.getElementById("cmx-words");
+  var WORDS = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  function L(key, values) {
+    var text = WORDS[key] === undefined ? key : WORDS[key];
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
+  function methodText(text) {       // coinmix.js names its method in English
+    var g = /^grid quadrature \((\d+) points per theta axis(?:, (\d+) for the weight)?\)$/.exec(text);
+    if (g) return L(g[2] ? "method_grid_weight" : "method_grid", {g: g[1], gw: g[2]});
+    return text === "conjugate Beta posterior (closed form)" ? L("method_conjugate") : text;
+  }
   function setErr(id, text) { var e = $(id); if (e) e.textContent = text || ""; }
 
   var state = {
@@ -30,9 +44,9 @@
     state.rows.forEach(function (r, i) {
       var tr = document.createElement("tr");
       tr.innerHTML = '<td>' + (i + 1) + (r.count > 1 ? ' <small>\u00d7' + r.count + '</small>' : '') + '</td>' +
-        '<td><input class="cmx-num" inputmode="numeric" aria-label="heads of set ' + (i + 1) + '"></td>' +
-        '<td><input class="cmx-num" inputmode="numeric" aria-label="tosses of set ' + (i + 1) + '"></td>' +
-        '<td><button type="button" class="cmx-del" aria-label="remove set ' + (i + 1) + '">\u2212</button></td>' +
+        '<td><input class="cmx-num" inputmode="numeric" aria-label="' + L("aria_heads", {i: i + 1}) + '"></td>' +
+        '<td><input class="cmx-num" inputmode="numeric" aria-label="' + L("aria_tosses", {i: i + 1}) + '"></td>' +
+        '<td><button type="button" class="cmx-del" aria-label="' + L("aria_remove", {i: i + 1}) + '">\u2212</button></td>' +
         '<td class="cmx-err"></td>';
       var ins = tr.querySelectorAll("input");
       ins[0].value = r.heads; ins[1].value = r.tosses;
@@ -55,17 +69,17 @@
     var cells = $("cmx-rows").querySelectorAll("tr");
     state.rows.forEach(function (r, i) {
       var h = whole(r.heads), n = whole(r.tosses), msg = "";
-      if (isNaN(h)) msg = "heads: a whole number, please";
-      else if (isNaN(n)) msg = "tosses: a whole number, please";
-      else if (n < 1) msg = "tosses must be at least 1";
-      else if (n > 1e9) msg = "at most 10^9 tosses";
-      else if (h > n) msg = "heads > tosses";
+      if (isNaN(h)) msg = L("err_heads");
+      else if (isNaN(n)) msg = L("err_tosses");
+      else if (n < 1) msg = L("err_tosses_min");
+      else if (n > 1e9) msg = L("err_tosses_max");
+      else if (h > n) msg = L("err_heads_tosses");
       if (cells[i]) cells[i].lastChild.textContent = msg;
       if (msg) ok = false;
       heads.push(h); tosses.push(n); count.push(r.count || 1);
     });
-    if (!state.rows.length) { setErr("cmx-data-err", "no sets: add one or paste data"); return null; }
-    setErr("cmx-data-err", ok ? "" : "fix the marked set(s); the last good result stays on screen");
+    if (!state.rows.length) { setErr("cmx-data-err", L("err_no_sets")); return null; }
+    setErr("cmx-data-err", ok ? "" : L("err_fix"));
     return ok ? {heads: heads, tosses: tosses, count: count} : null;
   }
 
@@ -77,25 +91,25 @@
       var m = /^(\d+)\s*[,;\t ]\s*(\d+)$/.exec(line);
       if (m) {
         var h = Number(m[1]), n = Number(m[2]);
-        if (n < 1 || h > n) return {error: "line " + (i + 1) + ": heads " + h + " and tosses " + n + " (need 0 <= heads <= tosses, tosses >= 1)"};
+        if (n < 1 || h > n) return {error: L("err_line_counts", {i: i + 1, h: h, n: n})};
         rows.push({heads: String(h), tosses: String(n), count: 1});
       } else if (/^[HTht\s]+$/.test(line)) {
         var seq = line.replace(/\s+/g, "").toUpperCase();
         rows.push({heads: String(seq.split("H").length - 1), tosses: String(seq.length), count: 1});
       } else {
-        return {error: "line " + (i + 1) + ": \u201c" + line.slice(0, 30) + "\u201d is neither an H/T sequence nor heads,tosses"};
+        return {error: L("err_line_text", {i: i + 1, text: line.slice(0, 30)})};
       }
     }
-    if (!rows.length) return {error: "nothing to use: paste H/T sequences or heads,tosses lines"};
-    if (rows.length > MAX_ROWS) return {error: "at most " + MAX_ROWS + " lines here"};
+    if (!rows.length) return {error: L("err_nothing")};
+    if (rows.length > MAX_ROWS) return {error: L("err_lines", {n: MAX_ROWS})};
     return {rows: rows};
   }
 
   // ---------------------------------------------------------------- the model's controls
   function numberOf(id, lo, hi, what) {
     var t = $(id).value.trim(), v = Number(t);
-    if (t === "" || !isFinite(v)) { setErr(id + "-err", what + ": a number, please"); return NaN; }
-    if (v < lo || v > hi) { setErr(id + "-err", what + " must lie between " + lo + " and " + hi); return NaN; }
+    if (t === "" || !isFinite(v)) { setErr(id + "-err", L("err_number", {what: what})); return NaN; }
+    if (v < lo || v > hi) { setErr(id + "-err", L("err_between", {what: what, lo: lo, hi: hi})); return NaN; }
     setErr(id + "-err", "");
     return v;
   }
@@ -104,9 +118,9 @@
     var k = Number($("cmx-k").value);
     var a = numberOf("cmx-a", 1, 1000, "a"), b = numberOf("cmx-b", 1, 1000, "b");
     var alpha = numberOf("cmx-alpha", 1, 1000, "\u03b1");
-    var t0 = numberOf("cmx-t0", 0.001, 0.999, "start"), t1 = numberOf("cmx-t1", 0.001, 0.999, "start");
+    var t0 = numberOf("cmx-t0", 0.001, 0.999, L("start")), t1 = numberOf("cmx-t1", 0.001, 0.999, L("start"));
     if (!isNaN(t0) && !isNaN(t1) && Math.abs(t0 - t1) < 1e-6) {
-      setErr("cmx-t1-err", "the two starts must differ (from equal thetas EM never separates the coins)");
+      setErr("cmx-t1-err", L("err_starts"));
       t1 = NaN;
     }
     if ([a, b, alpha, t0, t1].some(isNaN)) return null;
@@ -151,7 +165,7 @@
     var t0 = performance.now();
     var data = readData(), m = readModel();
     if (!data || !m) {
-      $("cmx-status").textContent = "Input needs fixing (see the red notes); the numbers below are the last good ones.";
+      $("cmx-status").textContent = L("status_fix");
       return;
     }
     $("cmx-status").textContent = "";
@@ -162,14 +176,13 @@
     var dkey = JSON.stringify(data), msg = [];
     state.good = {data: data, model: m};
     if (m.k > 2) {
-      refuse("K = " + m.k + " coins: this explorer computes one or two coins only (the report itself fits up to 10). " +
-        "Nothing is shown rather than a number it cannot check.");
+      refuse(L("refuse_k", {k: m.k}));
       return;
     }
     var pairs;
     try { pairs = cm.compress(data); } catch (e) { refuse(e.message); return; }
     if (m.k === 2 && pairs.longest < 3) {
-      refuse("Two coins cannot be told apart with sets of at most " + pairs.longest + " toss(es): a set needs at least 3 (Teicher 1963).");
+      refuse(L("refuse_short", {n: pairs.longest}));
       return;
     }
     if (!state.step || state.step.key !== dkey + m.k + m.weights + m.start) resetStep(data, m, dkey);
@@ -180,8 +193,7 @@
     } catch (e) { refuse(e.message); return; }
     var tooMany = pairs.J > cm.limits.max_exact_pairs;
     if (tooMany) {
-      msg.push("Exact posterior not computed: " + pairs.J + " distinct (heads, tosses) pairs, more than the " +
-        cm.limits.max_exact_pairs + " this page handles. EM's estimates above are still exact fits.");
+      msg.push(L("too_many", {j: pairs.J, max: cm.limits.max_exact_pairs}));
     } else {
       var prior = [m.a, m.b];
       ex = cm.exact(data, {components: m.k, weights: m.weights, prior: prior, dirichlet: m.alpha});
@@ -196,7 +208,7 @@
     $("cmx-msg").textContent = msg.join(" ");
     var ms = performance.now() - t0;
     state.lastUpdateMs = ms;
-    $("cmx-timing").textContent = "Updated in " + ms.toFixed(0) + " ms.";
+    $("cmx-timing").textContent = L("updated", {ms: ms.toFixed(0)});
     root.setAttribute("data-updates", String(Number(root.getAttribute("data-updates") || 0) + 1));
   }
 
@@ -220,8 +232,8 @@
     var k = m.k;
     $("cmx-col2").style.display = k === 2 ? "" : "none";
     document.querySelectorAll(".cmx-c2").forEach(function (e) { e.style.display = k === 2 ? "" : "none"; });
-    cells("cmx-ml", two(ml.theta.map(function (v) { return fmt(v); })).concat([ml.iterations + (ml.converged ? "" : " (not converged)")]));
-    cells("cmx-map", two(map.theta.map(function (v) { return fmt(v); })).concat([map.iterations + (map.converged ? "" : " (not converged)")]));
+    cells("cmx-ml", two(ml.theta.map(function (v) { return fmt(v); })).concat([ml.iterations + (ml.converged ? "" : L("not_converged"))]));
+    cells("cmx-map", two(map.theta.map(function (v) { return fmt(v); })).concat([map.iterations + (map.converged ? "" : L("not_converged"))]));
     $("cmx-ml").setAttribute("data-theta", JSON.stringify(ml.theta));
     $("cmx-map").setAttribute("data-theta", JSON.stringify(map.theta));
     $("cmx-map").setAttribute("data-weights", JSON.stringify(map.weights));
@@ -229,8 +241,7 @@
       cells("cmx-mean", two(ex.theta.mean.map(function (v, i) { return fmt(v) + " \u00b1 " + fmt(ex.theta.sd[i]); })).concat([""]));
       cells("cmx-hdi", two(ex.theta.hdi_low.map(function (v, i) { return fmt(v) + " \u2013 " + fmt(ex.theta.hdi_high[i]); })).concat([""]));
       $("cmx-mean").setAttribute("data-theta", JSON.stringify(ex.theta.mean));
-      $("cmx-method").textContent = ex.method + (ex.cell ? "; means and sds to a tenth of a grid cell (" +
-        fmt(ex.cell.theta[0], 4) + " wide), HDI ends to about one cell" : "; exact to rounding");
+      $("cmx-method").textContent = methodText(ex.method) + (ex.cell ? L("cell", {w: fmt(ex.cell.theta[0], 4)}) : L("rounding"));
     } else {
       cells("cmx-mean", ["\u2014", "\u2014", ""]); cells("cmx-hdi", ["\u2014", "\u2014", ""]);
       $("cmx-method").textContent = "";
@@ -246,28 +257,26 @@
 
   function kassRaftery(x) {
     x = Math.abs(x);
-    return x < 2 ? "barely worth mentioning" : x < 6 ? "positive" : x < 10 ? "strong" : "very strong";
+    return x < 2 ? L("kr_barely") : x < 6 ? L("kr_positive") : x < 10 ? L("kr_strong") : L("kr_very_strong");
   }
 
   function showEvidence(data, m, ex2, pairs) {
     var e1 = cm.evidence1(data, m.a, m.b), out = $("cmx-evidence");
     if (!ex2) {
-      out.textContent = "log p(data | one coin) = " + fmt(e1, 3) + " (closed form, exact). " +
-        (pairs.longest < 3 ? "Two coins cannot be told apart with these sets, so no Bayes factor." :
-          "Two coins: not computed (too many distinct pairs), so no Bayes factor.");
+      out.textContent = L("evidence_one", {e: fmt(e1, 3)}) + " " +
+        (pairs.longest < 3 ? L("no_bf_short") : L("no_bf_many"));
       return;
     }
-    var twoLnBf = 2 * (ex2.log_evidence - e1), favours = twoLnBf >= 0 ? "two coins" : "one coin";
+    var twoLnBf = 2 * (ex2.log_evidence - e1), favours = twoLnBf >= 0 ? L("two_coins") : L("one_coin");
     out.innerHTML = "";
     out.appendChild(document.createTextNode(
-      "log p(data | one coin) = " + fmt(e1, 3) + " (closed form, exact); log p(data | two coins, " + m.weights +
-      " weights) = " + fmt(ex2.log_evidence, 3) + " (grid, to about 0.002). 2 ln BF = " + fmt(twoLnBf, 2) +
-      " for " + favours + ": "));
+      L("evidence_two", {e1: fmt(e1, 3), weights: L("w_" + m.weights), e2: fmt(ex2.log_evidence, 3),
+        bf: fmt(twoLnBf, 2), favours: favours})));
     var strong = document.createElement("strong");
     strong.id = "cmx-kr";
     strong.textContent = kassRaftery(twoLnBf);
     out.appendChild(strong);
-    out.appendChild(document.createTextNode(" (Kass & Raftery 1995: 0\u20132 barely worth mentioning, 2\u20136 positive, 6\u201310 strong, above 10 very strong)."));
+    out.appendChild(document.createTextNode(L("kr_scale")));
   }
 
   // ---------------------------------------------------------------- EM one step at a time
@@ -291,20 +300,20 @@
     $("cmx-step-theta").setAttribute("data-theta", JSON.stringify(s.theta));
     $("cmx-step-names").textContent = nm.map(function (n) { return "\u03b8" + n; }).join(" / ");
     $("cmx-step-w").textContent = m.weights === "learned" && k === 2 ?
-      ", weights " + s.weights.map(function (v) { return v.toFixed(2); }).join(" / ") : "";
+      L("step_weights") + s.weights.map(function (v) { return v.toFixed(2); }).join(" / ") : "";
     var tab = $("cmx-estep");
-    if (!table) { tab.innerHTML = "<tr><td class='cmx-wrap'>Press \u201cone EM step\u201d: the E-step credits each set's heads and tails to the coins.</td></tr>"; return; }
-    var h = "<tr><th>set</th><th>H</th><th>T</th>" + nm.map(function (n) { return "<th>P(" + n + ")</th><th>" + n + ": H</th><th>" + n + ": T</th>"; }).join("") + "</tr>";
+    if (!table) { tab.innerHTML = "<tr><td class='cmx-wrap'>" + L("press") + "</td></tr>"; return; }
+    var h = "<tr><th>" + L("set") + "</th><th>H</th><th>T</th>" + nm.map(function (n) { return "<th>P(" + n + ")</th><th>" + n + ": H</th><th>" + n + ": T</th>"; }).join("") + "</tr>";
     table.rows.slice(0, TABLE_ROWS).forEach(function (r, i) {
       h += "<tr><td>" + (i + 1) + "</td><td>" + r.heads + "</td><td>" + r.tails + "</td>" + r.probability.map(function (p, c) {
         return "<td>" + fmt(p, 2) + "</td><td>" + fmt(r.credited_heads[c], 1) + "</td><td>" + fmt(r.credited_tails[c], 1) + "</td>";
       }).join("") + "</tr>";
     });
-    if (table.rows.length > TABLE_ROWS) h += "<tr><td colspan='" + (3 + 3 * k) + "'>\u2026 " + (table.rows.length - TABLE_ROWS) + " more rows (totals below count them all)</td></tr>";
-    h += "<tr class='cmx-total'><td colspan='3'>credited in all</td>" + nm.map(function (n, c) {
+    if (table.rows.length > TABLE_ROWS) h += "<tr><td colspan='" + (3 + 3 * k) + "'>\u2026 " + (table.rows.length - TABLE_ROWS) + L("more_rows") + "</td></tr>";
+    h += "<tr class='cmx-total'><td colspan='3'>" + L("credited") + "</td>" + nm.map(function (n, c) {
       return "<td></td><td>" + fmt(table.total_heads[c], 1) + "</td><td>" + fmt(table.total_tails[c], 1) + "</td>";
     }).join("") + "</tr>";
-    h += "<tr class='cmx-total'><td colspan='3'>new \u03b8 (M-step)</td>" + nm.map(function (n, c) {
+    h += "<tr class='cmx-total'><td colspan='3'>" + L("new_theta") + "</td>" + nm.map(function (n, c) {
       return "<td colspan='3'>" + fmt(s.theta[c], 2) + "</td>";
     }).join("") + "</tr>";
     tab.innerHTML = h;
@@ -328,11 +337,11 @@
     if (state.run) { state.run.cancelled = true; }
     var g = state.good, m = g.model, out = $("cmx-run-out");
     var maxIter = whole($("cmx-maxiter").value);
-    if (isNaN(maxIter) || maxIter < 1 || maxIter > 1e6) { setErr("cmx-maxiter-err", "a whole number from 1 to 10^6"); return; }
+    if (isNaN(maxIter) || maxIter < 1 || maxIter > 1e6) { setErr("cmx-maxiter-err", L("err_maxiter")); return; }
     setErr("cmx-maxiter-err", "");
     var withPrior = $("cmx-step-prior").checked;
     var tolText = $("cmx-tol").value.trim(), tol = Number(tolText);
-    if (tolText === "" || !isFinite(tol) || tol < 0) { setErr("cmx-maxiter-err", "tol: a number >= 0 (0 runs every iteration)"); return; }
+    if (tolText === "" || !isFinite(tol) || tol < 0) { setErr("cmx-maxiter-err", L("err_tol")); return; }
     var base = emOptions(m, withPrior, {max_iter: maxIter, tol: tol});
     var jobs = [], results = {};
     ["none", "squarem"].forEach(function (acc) {
@@ -355,8 +364,7 @@
       }
       var done = 0;
       Object.keys(results).forEach(function (a) { done += results[a].filter(Boolean).length; });
-      out.textContent = "running\u2026 " + (jobs.length ? (jobs[0].acc === "none" ? "plain EM" : "SQUAREM") + ", iteration " +
-        (jobs[0].runner.run.path.length - 1) : "") + " (" + done + " of 6 runs done)";
+      out.textContent = L("running") + (jobs.length ? (jobs[0].acc === "none" ? L("plain_em") : "SQUAREM") + L("iteration_n", {n: jobs[0].runner.run.path.length - 1}) : "") + L("runs_done", {n: done});
       if (jobs.length) { setTimeout(slice, 0); return; }
       finishRun(results, m, withPrior, maxIter);
     }
@@ -367,18 +375,16 @@
     var counts = rs.map(function (r) { return r.run.path.length - 1; });
     var first = rs[0].result();
     var stable = counts[0] === counts[1] && counts[0] === counts[2];
-    var conv = first.converged ? "" : " (not converged: raise the maximum)";
+    var conv = first.converged ? "" : L("raise_max");
     if (stable) return {text: what + ": " + counts[0] + conv, shown: counts[0], result: first};
-    return {text: what + ": no exact count shown \u2014 on these data the count depends on the last bits of the " +
-      "arithmetic (starts one ulp apart took " + counts.join(", ") + ")", shown: null, result: first};
+    return {text: L("no_count", {what: what, counts: counts.join(", ")}), shown: null, result: first};
   }
 
   function finishRun(results, m, withPrior, maxIter) {
-    var plain = countText(results.none, "plain EM iterations");
-    var sq = countText(results.squarem, "SQUAREM cycles");
+    var plain = countText(results.none, L("plain_iterations"));
+    var sq = countText(results.squarem, L("squarem_cycles"));
     var th = plain.result.theta.map(function (v) { return fmt(v, 4); }).join(" / ");
-    $("cmx-run-out").textContent = (withPrior ? "MAP" : "ML") + " from the start: \u03b8 = " + th + " (ordered by \u03b8). " +
-      plain.text + "; " + sq.text + ". Counts are shown only when starts one ulp apart agree on them (so Python's em.fit gives the same).";
+    $("cmx-run-out").textContent = L("run_out", {est: withPrior ? "MAP" : "ML", theta: th, plain: plain.text, squarem: sq.text});
     $("cmx-run-out").setAttribute("data-plain", plain.shown === null ? "" : String(plain.shown));
     $("cmx-run-out").setAttribute("data-squarem", sq.shown === null ? "" : String(sq.shown));
     root.setAttribute("data-run", "done");
@@ -402,7 +408,7 @@
   var PAD = 28;
   function axes(ctx, w, h, xl, yl, x0, x1, y0, y1) {
     ctx.strokeStyle = "#888"; ctx.lineWidth = 1; ctx.strokeRect(PAD, 4, w - PAD - 4, h - PAD - 4);
-    ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
+    ctx.fillStyle = "#333"; ctx.font = "11px sans-serif, NanumGothic";
     ctx.fillText(xl, PAD + 30, h - 4);
     ctx.save(); ctx.translate(10, h / 2 + 10); ctx.rotate(-Math.PI / 2); ctx.fillText(yl, 0, 0); ctx.restore();
     ctx.fillText(fmt(x0, 2), PAD - 4, h - PAD + 12); ctx.fillText(fmt(x1, 2), w - 30, h - PAD + 12);
@@ -411,7 +417,7 @@
 
   function drawSurface(data, m, dkey) {
     var cv = canvas("cmx-surface"), ctx = cv.ctx, w = cv.w, h = cv.h;
-    if (m.k !== 2) { ctx.fillStyle = "#555"; ctx.font = "13px sans-serif"; ctx.fillText("one coin: the surface is a curve; see the marginal", 10, 30); return; }
+    if (m.k !== 2) { ctx.fillStyle = "#555"; ctx.font = "13px sans-serif, NanumGothic"; ctx.fillText(L("one_coin_surface"), 10, 30); return; }
     var w0 = state.step ? state.step.weights[0] : 0.5;
     var srf = cached("srf" + dkey + w0.toFixed(3), function () { return cm.surface(data, {points: 60, w0: w0}); });
     var n = srf.points, v = srf.values, top = -Infinity, i;
@@ -459,8 +465,8 @@
   function drawJoint(ex, map, m) {
     var cv = canvas("cmx-joint"), ctx = cv.ctx, w = cv.w, h = cv.h;
     if (!ex || !ex.joint) {
-      ctx.fillStyle = "#555"; ctx.font = "13px sans-serif";
-      ctx.fillText(m.k === 1 ? "one coin: no joint density (see the marginal)" : "not computed", 10, 30); return;
+      ctx.fillStyle = "#555"; ctx.font = "13px sans-serif, NanumGothic";
+      ctx.fillText(m.k === 1 ? L("one_coin_joint") : L("not_computed"), 10, 30); return;
     }
     var j = ex.joint, G = j.x0.length, d = j.density, top = 0, i;
     for (i = 0; i < d.length; i++) if (d[i] > top) top = d[i];
@@ -485,7 +491,7 @@
       tmp.getContext("2d").putImageData(img, 0, 0);
       ctx.clearRect(0, 0, w, h); ctx.drawImage(tmp, PAD, 4, pw, ph);
     }
-    axes(ctx, w, h, "\u03b8 coin 1 (lower)", "\u03b8 coin 2", lo, hi, lo, hi);
+    axes(ctx, w, h, L("axis_coin1"), L("axis_coin2"), lo, hi, lo, hi);
     ctx.strokeStyle = "#c22"; ctx.fillStyle = "#c22"; ctx.lineWidth = 1.5; ctx.beginPath();
     map.history.forEach(function (s, k) {
       var x = X(s.theta[0]), y = Y(s.theta[1]);
@@ -508,7 +514,7 @@
       var X = function (t) { return PAD + (t - lo) / (hi - lo) * (w - PAD - 4); }, Y = function (v) { return h - PAD - v / top * (h - PAD - 10); };
       ctx.fillStyle = "#dde6ff";
       ctx.fillRect(X(ex.theta.hdi_low[c]), 4, X(ex.theta.hdi_high[c]) - X(ex.theta.hdi_low[c]), h - PAD - 4);
-      axes(ctx, w, h, "\u03b8 coin " + (c + 1) + ": mean " + fmt(ex.theta.mean[c]) + ", 94% HDI shaded", "", lo, hi);
+      axes(ctx, w, h, L("axis_marginal", {c: c + 1, mean: fmt(ex.theta.mean[c])}), "", lo, hi);
       ctx.strokeStyle = "#224"; ctx.lineWidth = 1.5; ctx.beginPath();
       for (i = 0; i < x.length; i++) { if (i) ctx.lineTo(X(x[i]), Y(d[i])); else ctx.moveTo(X(x[i]), Y(d[i])); }
       ctx.stroke();
@@ -532,7 +538,7 @@
     $(id).addEventListener("input", schedule); $(id).addEventListener("change", schedule);
   });
   $("cmx-add").addEventListener("click", function () {
-    if (state.rows.length >= MAX_ROWS) { setErr("cmx-data-err", "at most " + MAX_ROWS + " rows here"); return; }
+    if (state.rows.length >= MAX_ROWS) { setErr("cmx-data-err", L("err_rows", {n: MAX_ROWS})); return; }
     var last = state.rows[state.rows.length - 1];
     state.rows.push({heads: "5", tosses: last ? last.tosses : "10", count: 1}); renderRows(); schedule();
   });
@@ -552,4 +558,6 @@
   var resizeTimer = null;
   window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(schedule, 100); });
   update();
+  // a page font inlined for the report's language loads after the first drawing: draw again
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
 })();

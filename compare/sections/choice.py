@@ -4,6 +4,7 @@ comparison, and how the numbers were computed."""
 from __future__ import annotations
 
 from .. import choice as model_choice
+from .methods import method
 from ..records import Table, fact
 
 
@@ -75,9 +76,9 @@ def methods(r):
     """How the evidences and elpds were computed, and how to read the likelihood ratio."""
     c = r.choice
     rows = sorted(c["components"], key=lambda row: row["components"])    # in the table's order
-    evidence = [fact("choice.method", method=row["evidence_method"], coins=row["components"])
+    evidence = [fact("choice.method", method=method(row["evidence_method"]), coins=row["components"])
                 for row in rows if row["evidence_method"]]
-    loos = [fact("choice.method", method=row["loo"]["method"], coins=row["components"])
+    loos = [fact("choice.method", method=method(row["loo"]["method"]), coins=row["components"])
             for row in rows if row["loo"]]
     n = r.data.n_sets
     return fact("choice.methods", evidence=evidence, loos=loos,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import facts
+from .methods import method
 from ..records import fact
 
 #: facts.closeness names each pair of point estimates; the report says them from the catalogue
@@ -58,9 +59,11 @@ def software(agreement):
     which cannot be assessed."""
     soft = [c for c in agreement if c["kind"] == "software"]
     ok = [c for c in soft if c["agree"]]
-    border = [c["check"] for c in ok if c["status"] == "borderline"]
-    bad = [c["check"] for c in soft if c["agree"] is False]
-    unsure = [c["check"] for c in soft if c["agree"] is None]
+    from .checks import title
+
+    border = [title(c) for c in ok if c["status"] == "borderline"]
+    bad = [title(c) for c in soft if c["agree"] is False]
+    unsure = [title(c) for c in soft if c["agree"] is None]
     return fact("short.software", passed=len(ok),
                 of=fact("short.of", "assessable", n=len(soft) - len(unsure)) if unsure else
                 fact("short.of", "all", n=len(soft)),
@@ -92,7 +95,7 @@ def build(r, agreement) -> list:
                 hdis=[fact("short.interval", low=lo, high=hi)
                       for lo, hi in zip(post["hdi_low"], post["hdi_high"])])]
     if r.exact is not None:
-        out.append(fact("short.exact", method=r.exact["method"], mean=r.exact["theta"]["mean"],
+        out.append(fact("short.exact", method=method(r.exact["method"]), mean=r.exact["theta"]["mean"],
                         sd=r.exact["theta"]["sd"]))
     out += [software(agreement), closeness(r, marg, post)]
     return out

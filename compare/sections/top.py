@@ -46,8 +46,15 @@ def about(d):
     b = BUILTINS.get(d.source.removeprefix("builtin:")) if d.source.startswith("builtin:") else None
     if b is None:
         return None
-    meaning = fact("top.meaning", meaning=b.meaning) if b.meaning else None
-    return fact("top.about", description=b.description, meaning=meaning, source=b.source)
+    from ..records import Texts
+
+    def texts(field: str):
+        return Texts({"en": getattr(b, field), **{lang: t[field] for lang, t in b.texts.items()
+                                                  if field in t}})
+
+    meaning = fact("top.meaning", meaning=texts("meaning")) if b.meaning else None
+    return fact("top.about", description=texts("description"), meaning=meaning,
+                source=texts("source"))
 
 
 def took(count: int, converged: bool):

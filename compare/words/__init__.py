@@ -1,5 +1,5 @@
 """The words layer: every sentence, heading, table header and caption of the report, from one
-catalogue of templates per language (``en.toml``), keyed by the id of the fact they say.
+catalogue of templates per language (``en.toml``, ``ko.toml``), keyed by the id of the fact they say.
 
 Why a TOML table and not gettext or Fluent: our templates are keyed by what they say (the fact's
 id and variant), not by their English text, so a sentence can change in one language without
@@ -12,7 +12,9 @@ formats of ``compare.words.fmt`` after the colon (``{theta:vec4}``), plus:
 - ``{n:n:coin}``: a count with its noun, from the catalogue's ``noun.coin.one`` / ``.other``;
 - ``{facts:list}`` / ``{facts:list:SEP}`` / ``{facts:cat}``: a list of facts or values, each
   rendered and joined by ", " / SEP / nothing;
-- a fact as a value renders itself; ``None`` with no format renders as nothing.
+- a fact as a value renders itself; ``None`` with no format renders as nothing;
+- in Korean, a particle after a placeholder is written as a marker, ``{k}(이)가``, and takes the
+  form the rendered text before it needs (``compare.words.josa``).
 
 A template that names a value the fact does not carry raises :class:`MissingValue`.
 """
@@ -24,10 +26,10 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from ..records import Fact
-from . import fmt
+from ..records import Fact, Texts
+from . import fmt, josa
 
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "ko")
 _HERE = Path(__file__).parent
 
 
@@ -86,6 +88,8 @@ class _Formatter(string.Formatter):
 
 def show(value, spec: str = "", lang: str = "en") -> str:
     """One value as text in ``lang``: a fact is rendered, a list joined, a number formatted."""
+    if isinstance(value, Texts):    # a text the data bring in several languages
+        value = value.of(lang)
     if spec == "user":          # user text, or words that may hold Markdown syntax: escaped
         from ..markdown import escape
 
@@ -101,8 +105,8 @@ def show(value, spec: str = "", lang: str = "en") -> str:
         return sep.join(show(v, "", lang) for v in value)
     if value is None and not spec:
         return ""
-    if isinstance(value, str) and not spec:
-        return value
+    if isinstance(value, str) and not spec:    # a name the code passes (a rung's): in ``lang``
+        return catalogue(lang).get(f"name.{value}", value)
     return fmt.value(value, spec)
 
 
@@ -112,7 +116,8 @@ def render(f: Fact, lang: str = "en") -> str:
         template = catalogue(lang)[f.key]
     except KeyError:
         raise KeyError(f"no template {f.key!r} in the {lang} catalogue") from None
-    return _Formatter(lang, f.key).vformat(template, (), dict(f.values))
+    out = _Formatter(lang, f.key).vformat(template, (), dict(f.values))
+    return josa.resolve(out) if lang == "ko" else out
 
 
 def text(key: str, lang: str = "en", **values) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..markdown import code_block, embed, table
 from ..records import Code, Fact, Figure, Table
 from . import render as say
-from . import show
+from . import show, text
 
 
 def block(b, lang: str = "en") -> str:
@@ -20,7 +20,7 @@ def block(b, lang: str = "en") -> str:
                  for j, c in enumerate(row)] for row in b.rows]
         return table(header, rows)
     if isinstance(b, Figure):
-        return embed(b.name, b.file, say(b.caption, lang))
+        return embed(b.name, b.file, say(b.caption, lang), text("figure.word", lang))
     if isinstance(b, Code):
         return code_block(b.text)
     if isinstance(b, str):

@@ -65,6 +65,20 @@ def rough_odds(log_bf: float) -> str:
     return f"about {math.exp(log_bf):.2g}"
 
 
+def odds_ko(log_bf: float) -> str:
+    """:func:`odds` in Korean: "약 10^33" when too large to write out."""
+    if abs(log_bf) >= 20:
+        return f"약 10^{log_bf / math.log(10):.0f}"
+    return f"{math.exp(log_bf):.3g}"
+
+
+def rough_odds_ko(log_bf: float) -> str:
+    """:func:`rough_odds` in Korean: "약 9.1"."""
+    if abs(log_bf) >= 20:
+        return f"약 10^{log_bf / math.log(10):.0f}"
+    return f"약 {math.exp(log_bf):.2g}"
+
+
 def short(v: float) -> str:
     """A probability in the E-step's arithmetic: up to ten decimals, or four significant digits
     in scientific notation when smaller than 10^-4."""
@@ -82,7 +96,8 @@ FORMATS = {
     "f2": na(lambda x: f"{x:.2f}"), "f3": na(lambda x: f"{x:.3f}"),
     "f4": na(lambda x: f"{x:.4f}"), "f6": na(lambda x: f"{x:.6f}"),
     "signed": signed, "signed4": signed_digits, "corr": corr, "fixed2": fixed2, "sds": sds,
-    "skew1": skew1, "odds": odds, "rough_odds": rough_odds, "short": short,
+    "skew1": skew1, "odds": odds, "rough_odds": rough_odds,
+    "odds_ko": odds_ko, "rough_odds_ko": rough_odds_ko, "short": short,
     "interval3": interval3, "g": lambda x: f"{x:g}", "int": lambda x: f"{int(x)}",
     "f0": na(lambda x: f"{x:.0f}"), "signed2": lambda x: signed_digits(x, 2),
 }
