@@ -49,8 +49,13 @@ def _plain_log_ticks(r, *axes):
 
 def _rung_words(r):
     """A rung's name in the legends (``figure.rung.KEY``), and its band's kind."""
+    from .words import catalogue
+
     t = _words(r)
-    return (lambda rung: t(f"rung.{rung.key}"),
+    known = catalogue(getattr(r, "lang", "en"))
+    # a rung with no words of its own in the catalogue (a new one) is named by its label
+    return (lambda rung: t(f"rung.{rung.key}") if f"figure.rung.{rung.key}" in known
+            else rung.label,
             lambda rung, e: t(f"band_kind.{e.interval.split(' ')[0]}"))
 
 

@@ -96,7 +96,8 @@ def test_run_to_convergence_shows_pythons_counts(browser, page_file):
     pg.wait_for_function("document.getElementById('cmx').getAttribute('data-run') === 'done'")
     plain = em.fit(PAPER["heads"], PAPER["tosses"], init=(0.6, 0.5), restarts=0, max_iter=10000,
                    accelerate="none")
-    squarem = em.fit(PAPER["heads"], PAPER["tosses"], init=(0.6, 0.5), restarts=0, max_iter=10000)
+    squarem = em.fit(PAPER["heads"], PAPER["tosses"], init=(0.6, 0.5), restarts=0, max_iter=10000,
+                      accelerate="squarem")
     assert pg.get_attribute("#cmx-run-out", "data-plain") == str(plain.iterations)
     assert pg.get_attribute("#cmx-run-out", "data-squarem") == str(squarem.iterations)
     assert not errors

@@ -56,8 +56,9 @@ def paper_run():
     single = dict(o.em_options(), restarts=0)
     r = NS(data=data, options=o, known=known_label_fit(data),
            ml=em.fit(data.heads, data.tosses, prior=None, **o.em_options()),
-           plain={"ml": em.fit(data.heads, data.tosses, prior=None, accelerate="none",
-                               **dict(single, max_iter=max(o.max_iter, PLAIN_MAX_ITER)))})
+           plain={"ml": em.fit(data.heads, data.tosses, prior=None,
+                               **dict(single, accelerate="none",
+                                      max_iter=max(o.max_iter, PLAIN_MAX_ITER)))})
     init = o.em_init
     first = worked_numbers.first_iteration(data.heads, data.tosses, init)
     iters = worked_numbers.iterations(r.plain["ml"], init)
