@@ -170,7 +170,36 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
             c["bootstrap"] = bootstrap(data, o, fewer, kf, km, lr, bootstrap_lrt)
         comparisons.append(c)
     return {"components": rows, "comparisons": comparisons,
-            "verdict": verdict(rows, comparisons, o.components)}
+            "verdict": verdict(rows, comparisons, o.components),
+            "beta_binomial": beta_binomial(data, pairs, count, rows)}
+
+
+def beta_binomial(data, pairs, count, rows) -> dict:
+    """A coin of its own for every set (bayes.betabinom: ML, BIC, exact LOO and the evidence by
+    quadrature under its stated hyperprior), and which of the three kinds of model (one coin, a
+    few coins, a coin for every set) has the highest log evidence among those that have one."""
+    from bayes import betabinom
+
+    bb = betabinom.fit(data.heads, data.tosses)
+    loo = bb.loo_pairs
+    row = {"model": "beta-binomial", "parameters": bb.parameters,
+           "log_likelihood": bb.log_likelihood, "bic": bb.bic(data.n_sets),
+           "mu": bb.mu, "kappa": bb.kappa, "log_evidence": bb.log_evidence,
+           "evidence_method": f"quadrature over (mu, kappa), {bb.points} points per axis",
+           "points": bb.points,
+           "hyperprior": "mu ~ Uniform(0, 1), kappa / (1 + kappa) ~ Uniform(0, 1)",
+           "loo": {**_elpd(loo, count), "method": "exact (quadrature)", "pareto_k_max": None},
+           "shrunk": bb.shrunk.tolist()}
+    scored = [(r["log_evidence"], "one" if r["components"] == 1 else "few", r["components"])
+              for r in rows if r["log_evidence"] is not None]
+    scored.append((bb.log_evidence, "every", None))
+    scored.sort(key=lambda x: -x[0])
+    best, runner = scored[0], (scored[1] if len(scored) > 1 else None)
+    row["best_kind"] = {"kind": best[1], "components": best[2],
+                        "two_log_bf": None if runner is None else 2 * (best[0] - runner[0]),
+                        "runner_kind": None if runner is None else runner[1],
+                        "runner_components": None if runner is None else runner[2]}
+    return row
 
 
 def bootstrap(data, o, fewer_row, kf: int, km: int, observed: float, replicates: int) -> dict:

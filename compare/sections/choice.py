@@ -102,9 +102,32 @@ def build(r) -> list:
              fact("choice.loo", "na") if row["loo"] is None else
              fact("choice.loo", "value", elpd=row["loo"]["elpd"], se=row["loo"]["se"])]
             for row in c["components"]]
-    out = [fact("choice.heading"), fact("choice.paragraph", text=verdict(r)),
+    bb = c.get("beta_binomial")
+    if bb:
+        rows.append([fact("choice.every_set"), bb["parameters"], bb["log_likelihood"], bb["bic"],
+                     bb["log_evidence"], fact("choice.loo", "value", elpd=bb["loo"]["elpd"],
+                                              se=bb["loo"]["se"])])
+    out = [fact("choice.heading"), fact("choice.paragraph", text=verdict(r))]
+    if bb:
+        out.insert(1, fact("choice.paragraph", text=kinds(bb)))
+    out += [
            Table(header, rows, ["", "", ".3f", ".2f", ".3f", ""])]
     lines = [comparison(cmp) for cmp in c["comparisons"]]
     out += lines + [""] if lines else ["\n"]
     out.append(methods(r))
+    if bb:
+        out.append(fact("choice.every_set_method", points=bb["points"],
+                        mu=bb["mu"], kappa=bb["kappa"]))
     return out
+
+
+def kinds(bb):
+    """Which of the three kinds of model the evidence favours: one coin, a few coins, or a coin
+    for every set (the Beta-binomial); said first, before the number of coins."""
+    b = bb["best_kind"]
+    name = fact("choice.kind", b["kind"], k=b["components"])
+    if b["two_log_bf"] is None:
+        return fact("choice.kinds", "alone", best=name)
+    runner = fact("choice.kind", b["runner_kind"], k=b["runner_components"])
+    return fact("choice.kinds", "ranked", best=name, runner=runner, two=b["two_log_bf"],
+                strength=fact("choice.strength", model_choice.evidence_grade(b["two_log_bf"])))
