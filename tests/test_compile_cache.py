@@ -28,6 +28,19 @@ print(tree["posterior"]["theta"].values.sum(), mode)
 """
 
 
+def _same(a: str, b: str) -> bool:
+    """The same draws' sum and mode, to 1e-8 relative: a fresh numba compile of the same graph
+    may associate floating-point sums differently from the cached one (seen: 1e-10 relative on
+    this sum of 400 draws), so bit-equality holds only between two runs from the same cache
+    state (README, "Same seed, same numbers")."""
+    import numpy as np
+
+    def nums(s):
+        return np.array([float(x) for x in s.replace("[", " ").replace("]", " ").replace(",", " ").split()])
+
+    return bool(np.allclose(nums(a), nums(b), rtol=1e-8, atol=0))
+
+
 def _fit(base: Path, tmpdir: Path) -> str:
     tmpdir.mkdir(exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmpdir),
@@ -57,7 +70,7 @@ def test_damaged_cache_and_temporary_files(tmp_path):
     expand = sorted(folder.glob("*expand_wrapper-nutpie_wrapper_*.nbc"))[0].read_bytes()
     for logp in folder.glob("*logp_wrapper-nutpie_wrapper_*.nbc"):
         logp.write_bytes(expand)
-    assert _fit(base, tmpdir) == first
+    assert _same(_fit(base, tmpdir), first)
 
     # every data file truncated, every index garbage: recompiled, same draws, and repaired
     for p in folder.glob("*.nbc"):
@@ -65,6 +78,9 @@ def test_damaged_cache_and_temporary_files(tmp_path):
             f.truncate(100)
     for p in folder.glob("*.nbi"):
         p.write_bytes(os.urandom(200))
-    assert _fit(base, tmpdir) == first
-    assert _fit(base, tmpdir) == first
+    recompiled = _fit(base, tmpdir)
+    assert _same(recompiled, first)
+    repaired = _fit(base, tmpdir)                    # repaired: the next run loads it ...
+    assert _same(repaired, first)
+    assert _fit(base, tmpdir) == repaired            # ... and the one after gives the same bits
     assert list(tmpdir.iterdir()) == []
