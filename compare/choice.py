@@ -4,7 +4,10 @@ For each number of coins, with the run's priors and weights:
 
     maximum log-likelihood    EM (SQUAREM, restarts)                  -> BIC, likelihood ratio
     log evidence log p(data)  K = 1: closed form (Beta-binomial);      -> Bayes factor
-                              K = 2: the exact grid (bayes.grid)
+                              K = 2: the exact grid (bayes.grid);
+                              K >= 3: importance sampling from EM's optimum, with its Monte
+                              Carlo error (bayes.evidence; tempered SMC where its weights'
+                              tail is too heavy)
     elpd (leave one set out)  K = 1: exact (Beta-binomial predictive);
                               the run's K: PSIS-LOO on its NUTS draws;
                               K = 2 otherwise: PSIS-LOO on exact-grid draws
@@ -15,7 +18,8 @@ thetas equal), so its p-value comes from a parametric bootstrap when asked for
 (``bootstrap_lrt``, as R's mixtools ``boot.comp``). Sets sharing a (heads, tosses) pair share
 every per-set quantity, so all of this runs over distinct pairs.
 
-The verdict prefers the Bayes factor where both evidences are exact, else BIC; strengths follow
+The verdict uses the Bayes factor wherever both evidences exist (exact, or estimated with a
+stated error), else twice the PSIS-LOO elpd difference, else BIC, and names which; strengths follow
 Kass & Raftery (1995, JASA 90:773) on the scale 2 ln(BF): below 2 "barely worth mentioning",
 2-6 "positive", 6-10 "strong", above 10 "very strong".
 """
@@ -124,10 +128,11 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
         row = {"components": k, "parameters": p, "log_likelihood": fit.log_likelihood,
                "bic": -2 * fit.log_likelihood + p * np.log(n_sets), "theta": fit.theta.tolist(),
                "weights": fit.weights.tolist(), "log_evidence": None, "evidence_method": None,
-               "loo": None}
+               "log_evidence_se": None, "evidence": None, "loo": None}
         grid = None
         if k == 1:
             row["log_evidence"] = one_coin_evidence(pairs, a, b)
+            row["log_evidence_se"] = 0.0
             row["evidence_method"] = "closed form (Beta-binomial)"
             elpd_pairs[k] = one_coin_loo(pairs, a, b)
             row["loo"] = {**_elpd(elpd_pairs[k], count), "method": "exact (Beta-binomial)",
@@ -140,7 +145,10 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
                 grid = grid_posterior(data.heads, data.tosses, weights=o.weights, prior=o.prior,
                                       dirichlet=o.dirichlet, hdi_prob=o.hdi_prob)
             row["log_evidence"] = grid.log_evidence
+            row["log_evidence_se"] = 0.0
             row["evidence_method"] = f"exact grid ({grid.points} points per theta axis)"
+        else:
+            row.update(estimated_evidence(data, o, k, fit))
         if k > 1 and run is not None and k == o.components and run.sampler is not None:
             nuts = run.sampler
             elpd_pairs[k], kmax = psis_loo(pairs, nuts.theta_draws, nuts.weight_draws)
@@ -159,9 +167,12 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
         lr = 2 * (more["log_likelihood"] - fewer["log_likelihood"])
         c = {"fewer": fewer["components"], "more": more["components"], "two_log_lr": lr,
              "bic_difference": more["bic"] - fewer["bic"], "log_bayes_factor": None,
+             "log_bayes_factor_se": None,
              "loo_difference": None, "loo_difference_se": None, "bootstrap": None}
         if fewer["log_evidence"] is not None and more["log_evidence"] is not None:
             c["log_bayes_factor"] = more["log_evidence"] - fewer["log_evidence"]
+            c["log_bayes_factor_se"] = float(np.hypot(fewer["log_evidence_se"],
+                                                      more["log_evidence_se"]))
         kf, km = fewer["components"], more["components"]
         if kf in elpd_pairs and km in elpd_pairs:
             c["loo_difference"] = float(count @ (elpd_pairs[km] - elpd_pairs[kf]))
@@ -169,9 +180,73 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
         if bootstrap_lrt:
             c["bootstrap"] = bootstrap(data, o, fewer, kf, km, lr, bootstrap_lrt)
         comparisons.append(c)
-    return {"components": rows, "comparisons": comparisons,
-            "verdict": verdict(rows, comparisons, o.components),
+    v = verdict(rows, comparisons, o.components)
+    v["other_weights"] = other_weights(data, o, pairs, v)
+    return {"components": rows, "comparisons": comparisons, "verdict": v,
             "beta_binomial": beta_binomial(data, pairs, count, rows)}
+
+
+def decisive_step(v: dict) -> dict | None:
+    """The verdict's step that decides about the asked number of coins (its first comparison
+    with K on either side), or None."""
+    k = v["asked"]
+    return next((s for s in v["steps"] if s["more"] == k or s["fewer"] == k), None)
+
+
+def other_weights(data, o, pairs, v: dict) -> dict | None:
+    """The prior's weight in the verdict: the decisive step's 2 ln BF with the other weights
+    setting (fixed equal weights against learned ones with their Dirichlet prior), so the
+    report can say when the two fall on different sides of a Kass-Raftery line. None where the
+    step was not decided by evidences."""
+    step = decisive_step(v)
+    if step is None or step["by"] != "Bayes factor":
+        return None
+    other = "fixed" if o.learned else "learned"
+    a, b = o.prior
+    logs, ses = [], []
+    for k in (step["fewer"], step["more"]):
+        if k == 1:
+            logs.append(one_coin_evidence(pairs, a, b))
+            ses.append(0.0)
+        elif k == 2:
+            from bayes.grid import grid_posterior
+
+            logs.append(grid_posterior(data.heads, data.tosses, weights=other, prior=o.prior,
+                                       dirichlet=o.dirichlet).log_evidence)
+            ses.append(0.0)
+        else:
+            from bayes.evidence import log_evidence
+
+            fit = em.fit(data.heads, data.tosses, components=k, weights=other, restarts=10,
+                         seed=o.seed, max_iter=5000, accelerate="squarem")
+            e = log_evidence(data.heads, data.tosses, k, weights=other, prior=o.prior,
+                             dirichlet=o.dirichlet, init_theta=fit.theta,
+                             init_weights=fit.weights, seed=o.seed)
+            if not np.isfinite(e.log_evidence):
+                return None
+            logs.append(e.log_evidence)
+            ses.append(e.se)
+    two = 2 * (logs[1] - logs[0])
+    return {"weights": other, "fewer": step["fewer"], "more": step["more"], "two_log_bf": two,
+            "two_log_bf_se": 2 * float(np.hypot(*ses)), "strength": kass_raftery(two),
+            "differs": (evidence_grade(two) != evidence_grade(step["two_log_bf"])
+                        or (two >= 2) != (step["two_log_bf"] >= 2)
+                        or (two <= -2) != (step["two_log_bf"] <= -2))}
+
+
+def estimated_evidence(data, o, k: int, fit) -> dict:
+    """The log evidence of ``k`` coins where no grid reaches, started from EM's optimum ``fit``
+    (bayes.evidence): the row's log_evidence, its Monte Carlo error and the estimate's
+    diagnostics; an estimate that is not finite leaves the evidence missing."""
+    from bayes.evidence import log_evidence
+
+    e = log_evidence(data.heads, data.tosses, k, weights=o.weights, prior=o.prior,
+                     dirichlet=o.dirichlet, init_theta=fit.theta, init_weights=fit.weights,
+                     seed=o.seed)
+    if not (np.isfinite(e.log_evidence) and np.isfinite(e.se)):
+        return {"evidence": e.to_dict()}
+    return {"log_evidence": e.log_evidence, "log_evidence_se": e.se,
+            "evidence_method": e.method, "evidence": e.to_dict()}
 
 
 def beta_binomial(data, pairs, count, rows) -> dict:
@@ -189,11 +264,17 @@ def beta_binomial(data, pairs, count, rows) -> dict:
            "points": bb.points,
            "hyperprior": "mu ~ Uniform(0, 1), kappa / (1 + kappa) ~ Uniform(0, 1)",
            "loo": {**_elpd(loo, count), "method": "exact (quadrature)", "pareto_k_max": None},
-           "shrunk": bb.shrunk.tolist()}
-    scored = [(r["log_evidence"], "one" if r["components"] == 1 else "few", r["components"])
-              for r in rows if r["log_evidence"] is not None]
-    scored.append((bb.log_evidence, "every", None))
-    scored.sort(key=lambda x: -x[0])
+           "shrunk": bb.shrunk.tolist()}      # per set (summary.json: by pair beyond PER_SET_LIMIT)
+    # the best of each kind (one coin; a few: the best K > 1; a coin for every set), ranked
+    scored = {}
+    for r in rows:
+        if r["log_evidence"] is None:
+            continue
+        kind = "one" if r["components"] == 1 else "few"
+        if kind not in scored or r["log_evidence"] > scored[kind][0]:
+            scored[kind] = (r["log_evidence"], kind, r["components"])
+    scored["every"] = (bb.log_evidence, "every", None)
+    scored = sorted(scored.values(), key=lambda x: -x[0])
     best, runner = scored[0], (scored[1] if len(scored) > 1 else None)
     row["best_kind"] = {"kind": best[1], "components": best[2],
                         "two_log_bf": None if runner is None else 2 * (best[0] - runner[0]),
@@ -221,12 +302,17 @@ def bootstrap(data, o, fewer_row, kf: int, km: int, observed: float, replicates:
             "quantile_95": float(np.quantile(stats, 0.95))}
 
 
-def two_log_bf(more: dict, fewer: dict) -> tuple[float, str]:
-    """2 ln(Bayes factor) of ``more`` coins over ``fewer``: from the exact evidences when both
-    have one, else from BIC (whose difference approximates -2 ln BF, Kass & Raftery 1995)."""
+def two_log_bf(more: dict, fewer: dict) -> tuple[float, str, float]:
+    """2 ln(Bayes factor) of ``more`` coins over ``fewer``, how it was found and its Monte Carlo
+    error: from the evidences when both have one (exact, or estimated with an error); else twice
+    the elpd difference (PSIS-LOO: the same deviance scale, a pseudo-Bayes factor, Geisser &
+    Eddy 1979); else from BIC (whose difference approximates -2 ln BF, Kass & Raftery 1995)."""
     if more["log_evidence"] is not None and fewer["log_evidence"] is not None:
-        return 2 * (more["log_evidence"] - fewer["log_evidence"]), "Bayes factor"
-    return fewer["bic"] - more["bic"], "BIC"
+        se = 2 * float(np.hypot(more["log_evidence_se"] or 0.0, fewer["log_evidence_se"] or 0.0))
+        return 2 * (more["log_evidence"] - fewer["log_evidence"]), "Bayes factor", se
+    if more["loo"] is not None and fewer["loo"] is not None:
+        return 2 * (more["loo"]["elpd"] - fewer["loo"]["elpd"]), "LOO", 0.0
+    return fewer["bic"] - more["bic"], "BIC", 0.0
 
 
 def verdict(rows, comparisons, k: int) -> dict:
@@ -235,9 +321,9 @@ def verdict(rows, comparisons, k: int) -> dict:
     best = rows[0]
     steps = []
     for row in rows[1:]:
-        two, by = two_log_bf(row, best)
+        two, by, se = two_log_bf(row, best)
         steps.append({"fewer": best["components"], "more": row["components"], "by": by,
-                      "two_log_bf": two, "strength": kass_raftery(two),
+                      "two_log_bf": two, "two_log_bf_se": se, "strength": kass_raftery(two),
                       "favours": row["components"] if two > 0 else best["components"]})
         if two >= 2:
             best = row

@@ -65,6 +65,15 @@ def _fit_dict(fit, data):
     return d
 
 
+def _choice_dict(choice, data):
+    """Model choice for summary.json: the Beta-binomial's shrunken rates per set, or per pair
+    beyond PER_SET_LIMIT sets (as every per-set quantity)."""
+    bb = (choice or {}).get("beta_binomial")
+    if not bb or data.n_sets <= PER_SET_LIMIT:
+        return choice
+    return {**choice, "beta_binomial": {**bb, "shrunk": per_set(bb["shrunk"], data)}}
+
+
 def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studies) -> dict:
     from . import words
     from .markdown import plain
@@ -99,7 +108,7 @@ def summary(r, agreement, ladder_rows, first, iters, three, figure_files, studie
                       "exact": r.exact,
                       "known_labels": None if r.known is None else
                       {k: v for k, v in r.known.items() if small or k != "component_of_set"}},
-        "model_choice": r.choice,
+        "model_choice": _choice_dict(r.choice, d),
         "agreement": agreement,
         "ladder": ladder_rows,
         "worked_example": {"first_iteration": first, "iterations": iters,

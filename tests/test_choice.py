@@ -272,3 +272,63 @@ def test_saxony_supports_two_coins_very_strongly():
     assert c["verdict"]["components"] >= 2
     assert choice_sentence(_Run(c)).startswith("The data support")
     assert "very strong" in choice_sentence(_Run(c))
+
+
+# ---------------------------------------------------------------- issue 22.1: evidence for K >= 3
+
+def test_three_coins_have_an_evidence_with_its_error_and_the_verdict_uses_it():
+    """Paper data, K = 2 asked: K = 3 has an estimated log evidence (bayes.evidence, validated in
+    tests/test_evidence.py) with a Monte Carlo error, and the 3-against-2 step is a Bayes factor
+    whose error is the two evidences' combined."""
+    d = load("builtin:do-batzoglou")
+    c = model_choice(d, options())
+    three = next(r for r in c["components"] if r["components"] == 3)
+    assert three["evidence_method"].startswith("importance sampling")
+    assert 0 < three["log_evidence_se"] < 0.05
+    cmp = next(x for x in c["comparisons"] if x["more"] == 3)
+    assert cmp["log_bayes_factor_se"] == pytest.approx(three["log_evidence_se"])
+    assert all(s["by"] == "Bayes factor" for s in c["verdict"]["steps"])
+
+
+def test_a_step_without_evidence_says_loo_or_bic_never_bayes_factor():
+    from compare.choice import two_log_bf
+    from compare.sections.choice import verdict
+    from compare.words import render
+
+    d = load("builtin:do-batzoglou")
+    c = model_choice(d, options())
+    rows = c["components"]
+    blind = [dict(r, log_evidence=None) for r in rows]
+    two, by, _ = two_log_bf(blind[1], blind[0])
+    assert by == "LOO" and two == pytest.approx(2 * (rows[1]["loo"]["elpd"] - rows[0]["loo"]["elpd"]))
+    two, by, _ = two_log_bf(dict(blind[2], loo=None), blind[1])
+    assert by == "BIC" and two == pytest.approx(rows[1]["bic"] - rows[2]["bic"])
+
+    class R:        # the smallest run the verdict's words read
+        known = None
+        data = d
+        choice = {**c, "verdict": {**c["verdict"], "steps": [
+            {**s, "by": "BIC", "two_log_bf_se": 0.0} for s in c["verdict"]["steps"]]}}
+    text = render(verdict(R()))
+    assert "BIC" in text and "Bayes factor" not in text and "BF" not in text
+
+
+def test_the_best_kind_is_ranked_against_another_kind():
+    """The first line compares kinds (one coin, a few coins, a coin for every set), so its
+    runner-up is never a second number of coins."""
+    for src in ("builtin:do-batzoglou", "builtin:saxony"):
+        d = load(src)
+        bk = model_choice(d, options(weights="learned"))["beta_binomial"]["best_kind"]
+        assert bk["runner_kind"] != bk["kind"]
+
+
+def test_the_prior_on_the_weights_is_shown_when_it_moves_the_verdict_across_a_line():
+    """other_weights: the decisive step with the other weights setting; K = 2 from the grid, so
+    its 2 ln BF is exact and equal to the run with those weights."""
+    d = load("builtin:do-batzoglou")
+    fixed = model_choice(d, options())
+    learned = model_choice(d, options(weights="learned"))
+    o = fixed["verdict"]["other_weights"]
+    step = next(s for s in learned["verdict"]["steps"] if s["more"] == 2)
+    assert o["weights"] == "learned" and o["two_log_bf"] == pytest.approx(step["two_log_bf"])
+    assert o["differs"] is False        # both "barely worth mentioning" on the paper's data

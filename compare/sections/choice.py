@@ -20,14 +20,18 @@ def verdict(r, strong: bool = True):
     "do not support" verdict in bold."""
     v = r.choice["verdict"]
     k, best = v["asked"], v["components"]
-    step = next((s for s in v["steps"] if s["more"] == k or s["fewer"] == k), None)
+    step = model_choice.decisive_step(v)
     if step is None:
         return fact("choice.verdict", "fitted", k=k)
-    bic = step["by"] != "Bayes factor"
+    by = {"Bayes factor": "bayes_factor", "LOO": "loo", "BIC": "bic"}[step["by"]]
+    bic = by != "bayes_factor"
     two, fewer, more = step["two_log_bf"], step["fewer"], step["more"]
-    common = dict(by=fact("choice.by", "bic" if bic else "bayes_factor"),
+    se = step.get("two_log_bf_se") or 0.0
+    common = dict(by=fact("choice.by", by),
                   strength=fact("choice.strength", model_choice.evidence_grade(two)),
-                  fewer=fewer, more=more, k=k)
+                  fewer=fewer, more=more, k=k,
+                  scale=fact("choice.scale", by),
+                  pm=fact("choice.pm", se=se) if se > 0 else None)
 
     def headline(variant):
         h = fact("choice.headline", variant, k=k, fewer=fewer)
@@ -54,6 +58,28 @@ def verdict(r, strong: bool = True):
     return fact("choice.verdict", "supported_plain", k=k)
 
 
+def other_weights(r):
+    """The same step with the other weights setting, said only where the two fall on different
+    sides of a Kass-Raftery line (the prior's weight in the verdict)."""
+    o = r.choice["verdict"].get("other_weights")
+    if not o or not o["differs"]:
+        return None
+    se = o["two_log_bf_se"]
+    return fact("choice.other_weights", o["weights"], two=o["two_log_bf"], fewer=o["fewer"],
+                more=o["more"], pm=fact("choice.pm", se=se) if se > 0 else None,
+                strength=fact("choice.strength", model_choice.evidence_grade(o["two_log_bf"])))
+
+
+def evidence_cell(row):
+    """A log evidence in the table: exact, estimated with its Monte Carlo error, or n/a."""
+    if row["log_evidence"] is None:
+        return fact("choice.loo", "na")
+    if row.get("log_evidence_se"):
+        return fact("choice.evidence", "estimated", value=row["log_evidence"],
+                    se=row["log_evidence_se"])
+    return fact("choice.evidence", "exact", value=row["log_evidence"])
+
+
 def comparison(cmp):
     """One comparison of fewer against more coins: the likelihood ratio (and its bootstrap),
     the Bayes factor, BIC and the elpd, each where it exists."""
@@ -64,7 +90,9 @@ def comparison(cmp):
         parts.append(fact("choice.cmp.bootstrap", p=b["p"], replicates=b["replicates"],
                           quantile_95=b["quantile_95"]))
     if cmp["log_bayes_factor"] is not None:
-        parts.append(fact("choice.cmp.bayes_factor", two_log_bf=2 * cmp["log_bayes_factor"]))
+        se = 2 * (cmp.get("log_bayes_factor_se") or 0.0)
+        parts.append(fact("choice.cmp.bayes_factor", two_log_bf=2 * cmp["log_bayes_factor"],
+                          pm=fact("choice.pm", se=se) if se > 0 else None))
     parts.append(fact("choice.cmp.bic", difference=cmp["bic_difference"], more=m))
     if cmp["loo_difference"] is not None:
         parts.append(fact("choice.cmp.loo", difference=cmp["loo_difference"],
@@ -98,20 +126,23 @@ def build(r) -> list:
     header = [fact(f"choice.header.{h}") for h in
               ("coins", "parameters", "log_likelihood", "bic", "log_evidence", "loo")]
     rows = [[row["components"], row["parameters"], row["log_likelihood"], row["bic"],
-             row["log_evidence"],
+             evidence_cell(row),
              fact("choice.loo", "na") if row["loo"] is None else
              fact("choice.loo", "value", elpd=row["loo"]["elpd"], se=row["loo"]["se"])]
             for row in c["components"]]
     bb = c.get("beta_binomial")
     if bb:
         rows.append([fact("choice.every_set"), bb["parameters"], bb["log_likelihood"], bb["bic"],
-                     bb["log_evidence"], fact("choice.loo", "value", elpd=bb["loo"]["elpd"],
+                     evidence_cell({**bb, "log_evidence_se": 0.0}), fact("choice.loo", "value", elpd=bb["loo"]["elpd"],
                                               se=bb["loo"]["se"])])
     out = [fact("choice.heading"), fact("choice.paragraph", text=verdict(r))]
+    prior_weight = other_weights(r)
+    if prior_weight is not None:
+        out.append(fact("choice.paragraph", text=prior_weight))
     if bb:
         out.insert(1, fact("choice.paragraph", text=kinds(bb)))
     out += [
-           Table(header, rows, ["", "", ".3f", ".2f", ".3f", ""])]
+           Table(header, rows, ["", "", ".3f", ".2f", "", ""])]
     lines = [comparison(cmp) for cmp in c["comparisons"]]
     out += lines + [""] if lines else ["\n"]
     out.append(methods(r))

@@ -17,6 +17,8 @@ PATTERNS = (
     (r"PSIS-LOO on the NUTS draws", "psis_nuts", ()),
     (r"PSIS-LOO on (\d+) exact-grid draws", "psis_grid", ("draws",)),
     (r"conjugate Beta posterior \(closed form\)", "conjugate", ()),
+    (r"importance sampling \((\d+) draws\)", "importance", ("draws",)),
+    (r"sequential Monte Carlo \((\d+) particles in all\)", "smc", ("particles",)),
 )
 
 
