@@ -95,7 +95,7 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
         dirichlet: float = 1.0, draws: int = 2500, tune: int = 1000, chains: int = 4,
         seed: int = 0, target_accept: float = 0.98, sampler: str = "nuts", init=None,
         hdi_prob: float = 0.94, find_map: bool = True, progress: bool | None = None,
-        cores: int | None = None) -> BayesResult:
+        cores: int | None = None, thin: int = 1) -> BayesResult:
     """Sample the posterior of the K-coin mixture and summarise it.
 
     heads, tosses : integer arrays, shape (n_sets,)
@@ -107,6 +107,7 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
         "gibbs" (hand-written data augmentation, NumPy only)
     find_map : also locate the posterior mode with PyMC's optimiser (NUTS sampler only)
     progress : show the sampler's progress bar; default: only when stderr is a terminal
+    thin : Gibbs only: keep every thin-th of draws x thin sweeps (settings say so)
     """
     c = check_options(
         heads, tosses, components=components, weights=weights, prior=prior, dirichlet=dirichlet,
@@ -149,7 +150,8 @@ def fit(heads, tosses, *, components: int = 2, weights: str = "fixed", prior=(2.
         t0 = time.perf_counter()
         th, w, ll, lprior = gibbs.run(pairs, components=k, learned=learned, a=a, b=b,
                                       dirichlet=dirichlet, draws=draws, tune=tune, chains=chains,
-                                      seed=seed, init=init)
+                                      seed=seed, init=init, thin=thin)
+        settings["thin"] = int(thin)
         timings["sample"] = time.perf_counter() - t0
         tree = _gibbs_tree(th, w if learned else None, ll, lprior)
 

@@ -39,13 +39,17 @@ def _multinomial(rng, n, p):
 
 
 def run(pairs: Pairs, *, components: int, learned: bool, a, b, dirichlet: float, draws: int,
-        tune: int, chains: int, seed, init=None):
+        tune: int, chains: int, seed, init=None, thin: int = 1):
     """Run the sampler. Returns (theta, weights, log_likelihood, log_prior), shapes
     (chains, draws, K), (chains, draws, K), (chains, draws), (chains, draws); draws sorted by theta.
 
     Chains start from ``init`` (K ordered thetas) jittered per chain, or from dispersed uniform
-    starts; ``tune`` sweeps are discarded.
+    starts; ``tune`` sweeps are discarded, then every ``thin``-th of ``draws * thin`` sweeps is
+    kept (so a slow chain can run long in the memory of ``draws`` draws).
     """
+    thin = int(thin)
+    if thin < 1:
+        raise ValueError(f"thin must be a positive integer, got {thin}")
     a = np.broadcast_to(np.asarray(a, float), (components,)).copy()
     b = np.broadcast_to(np.asarray(b, float), (components,)).copy()
     if components > 1 and not (np.all(a == a[0]) and np.all(b == b[0])):
@@ -67,13 +71,14 @@ def run(pairs: Pairs, *, components: int, learned: bool, a, b, dirichlet: float,
     w = np.exp(log_w)
     heads_f, tails_f, count_f = (pairs.heads.astype(float), tails.astype(float),
                                  pairs.count.astype(float))
-    for s in range(tune + draws):
+    for s in range(tune + draws * thin):
         lj = log_joint(pairs, theta, log_w)                     # E-step, for every chain
         top = lj.max(axis=2, keepdims=True)
         e = np.exp(lj - top)
         total = e.sum(axis=2, keepdims=True)
-        if s > tune:                                             # log-lik of the previous draw
-            out_ll[:, s - tune - 1] = (top + np.log(total))[..., 0] @ count_f
+        kept = s - tune - 1                                      # the previous sweep, if kept
+        if kept >= 0 and kept % thin == thin - 1:                # log-lik of the previous draw
+            out_ll[:, kept // thin] = (top + np.log(total))[..., 0] @ count_f
         x = _multinomial(rng, count, e / total)                  # sets per coin, (C, J, K)
         heads_k, tails_k = heads_f @ x, tails_f @ x              # (C, K)
         theta = rng.beta(a + heads_k, b + tails_k)                    # "M-step": a draw
@@ -85,9 +90,9 @@ def run(pairs: Pairs, *, components: int, learned: bool, a, b, dirichlet: float,
         if learned:
             w = np.take_along_axis(w, order, axis=1)
             log_w = log_weights(w)
-        if s >= tune:
-            out_theta[:, s - tune] = theta
-            out_w[:, s - tune] = w
+        if s >= tune and (s - tune) % thin == thin - 1:
+            out_theta[:, (s - tune) // thin] = theta
+            out_w[:, (s - tune) // thin] = w
     lse = logsumexp(log_joint(pairs, theta, log_w), axis=2)
     out_ll[:, -1] = lse @ pairs.count
     log_prior = np.sum(log_beta_pdf(out_theta, a, b), axis=2)

@@ -106,12 +106,52 @@ def _vb_estimates(vb, o):
 
 # ---------------------------------------------------------------- samplers: draws
 
+#: Gibbs runs until it passes the diagnostics NUTS must pass (R-hat, bulk ESS), multiplying its
+#: sweeps (warm-up and draws, every thin-th kept) by the power of two its ESS says it needs, while
+#: a run stays within MAX_GIBBS_SWEEPS sweeps per chain (QUICK_GIBBS_SWEEPS with --quick) and
+#: MAX_GIBBS_WORK pair x coin x chain updates: a count, not a clock, so that the same seed gives
+#: the same numbers on any machine (on Saxony, 224,000 sweeps, about 30 s here)
+MAX_GIBBS_SWEEPS = 300_000
+QUICK_GIBBS_SWEEPS = 20_000
+MAX_GIBBS_WORK = 400_000_000
+
+
 def _run_gibbs(data, o, r):
+    """The Gibbs rung, run until it mixes within the sweep budget above: its settings record
+    ``thin`` (the factor on the asked sweeps), ``sweeps`` (per chain, warm-up included) and
+    ``mixed``, so that the report can set them against NUTS's draws: the number of sweeps Gibbs
+    needs is the lesson about missing information."""
+    import math
+
+    from bayes.pairs import compress
+    from bayes.thresholds import ESS_BULK_THRESHOLD, RHAT_THRESHOLD
+
     init = None if o.em_init is None else np.sort(o.em_init)
-    return bayes.fit(data.heads, data.tosses, components=o.components, weights=o.weights,
-                     dirichlet=o.dirichlet, prior=o.prior, draws=o.draws, tune=o.tune,
-                     chains=o.chains, seed=derived_seed(o.seed, 1), sampler="gibbs", init=init,
-                     hdi_prob=o.hdi_prob)
+    per_sweep = len(compress(data.heads, data.tosses).count) * o.components * o.chains
+    cap = min(QUICK_GIBBS_SWEEPS if o.quick else MAX_GIBBS_SWEEPS, MAX_GIBBS_WORK // per_sweep)
+    thin = 1
+    while True:
+        res = bayes.fit(data.heads, data.tosses, components=o.components, weights=o.weights,
+                        dirichlet=o.dirichlet, prior=o.prior, draws=o.draws,
+                        tune=o.tune * thin, chains=o.chains, seed=derived_seed(o.seed, 1),
+                        sampler="gibbs", init=init, hdi_prob=o.hdi_prob, thin=thin)
+        d = res.diagnostics
+        ess, rhat = d.get("ess_bulk_min"), d.get("r_hat_max")
+        mixed = ((rhat is None or rhat <= RHAT_THRESHOLD)
+                 and (ess is None or ess >= ESS_BULK_THRESHOLD))
+        if mixed:
+            break
+        # ESS grows about linearly with the sweeps: ask for 1.25 x what it predicts
+        need = 2.0 if ess is None or ess <= 0 else 1.25 * ESS_BULK_THRESHOLD / ess
+        nxt = thin * 2 ** max(1, math.ceil(math.log2(max(need, 2.0))))
+        while nxt > thin and (o.tune + o.draws) * nxt > cap:     # as far as the budget goes
+            nxt //= 2
+        if nxt <= thin:
+            break
+        thin = nxt
+    res.settings["sweeps"] = (o.tune + o.draws) * thin
+    res.settings["mixed"] = bool(mixed)
+    return res
 
 
 def _run_nuts(data, o, r):

@@ -76,7 +76,8 @@ def build(r, rows, three, figs) -> list:
     out.append(fact("ladder.gibbs", gibbs=means("gibbs"), nuts=means("nuts"),
                     z=np.asarray(gn["z"]).tolist(),
                     verdict=fact("ladder.gibbs_verdict", gibbs_verdict(gn["unmixed"],
-                                                                       gn["within"]))))
+                                                                       gn["within"])),
+                    sweeps=gibbs_sweeps(r)))
     if r.exact is not None:
         out.append(fact("ladder.nuts_exact", "grid" if r.grid is not None else "closed_form",
                          ratios=[got[("nuts", f"theta[{i}]")]["sd_ratio"] for i in range(k)]))
@@ -122,6 +123,19 @@ def vb_width(narrower, source, k: int):
              for s in narrower]
     return fact("ladder.vb_width", "narrower" if np.all(narrower > 0.01) else "mixed",
                 diffs=diffs, source=source)
+
+
+def gibbs_sweeps(r):
+    """How many sweeps Gibbs needed to mix against NUTS's draws (compare.rungs._run_gibbs), or
+    None where it mixed in the sweeps asked or did not mix at all (the top says so)."""
+    g = r.gibbs
+    s = g.settings
+    if s.get("thin", 1) == 1 or not s.get("mixed"):
+        return None
+    d, nd = g.diagnostics, r.sampler.diagnostics
+    return fact("ladder.gibbs_sweeps", sweeps=s["sweeps"], thin=s["thin"],
+                asked=s["sweeps"] // s["thin"], ess=d["ess_bulk_min"],
+                nuts_ess=nd["ess_bulk_min"], nuts_draws=nd["draws"])
 
 
 def gibbs_verdict(unmixed, within: bool) -> str:

@@ -79,7 +79,8 @@ def gibbs_note(r, nuts_matches_exact: bool = True):
                            draws=d["chains"] * d["draws"]))
     return fact("top.gibbs_note", "nuts_copes" if nuts_matches_exact else "nuts_fails",
                 failed=fact("top.gibbs_failed.shown", diagnostics=failed) if failed else None,
-                took=took(sp["plain_iterations"], sp["plain_converged"]))
+                took=took(sp["plain_iterations"], sp["plain_converged"]),
+                sweeps=getattr(g, "settings", {}).get("sweeps", d["draws"]))
 
 
 def model(o):
