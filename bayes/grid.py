@@ -26,6 +26,10 @@ LOG_MASS_CUTOFF = 30.0      # cells more than 30 nats below the maximum carry < 
 MIN_SHARE = 0.1             # zoom in while the posterior covers less than this share of an axis
 MIN_WIDTH = 1e-10           # narrowest box: its fine cells stay thousands of ulps apart
 MAX_ZOOMS = 30
+#: two theta boxes share one grid only when the narrower covers this share of their union: a
+#: narrow coin beside a broad one keeps its own, finer grid (issue 22.3: on a shared [0, 1] grid
+#: a coin with posterior sd 0.01 had one cell per sd, and its "exact" HDI was 0.002 off)
+SHARE_ALIKE = 0.5
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ def _locate(pairs, pr, dirichlet, learned):
         found = [(lo, hi) for lo, hi, _ in found]
         (lo0, hi0), (lo1, hi1) = found[:2]
         lo, hi = min(lo0, lo1), max(hi0, hi1)
-        if hi0 > lo1 and min(hi0 - lo0, hi1 - lo1) >= MIN_SHARE * (hi - lo):
+        if hi0 > lo1 and min(hi0 - lo0, hi1 - lo1) >= SHARE_ALIKE * (hi - lo):
             # boxes that overlap and are alike: one shared grid, the diagonal handled exactly
             # (a much narrower box keeps its own grid, so that it can zoom in)
             found[0] = found[1] = (lo, hi)
@@ -184,22 +188,44 @@ def _locate(pairs, pr, dirichlet, learned):
     return boxes
 
 
+#: the smooth marginal is drawn and searched on this many points per fine-grid cell
+REFINE = 4
+_SEARCH = 64
+
+
 def _marginal(x, weights, hdi_prob) -> Marginal:
-    """Summaries of a density known on the uniform midpoint grid x (weights = mass per cell)."""
+    """Summaries of a density known by its mass per cell of the uniform midpoint grid x.
+
+    The mean and sd come from the cell masses (midpoint rule, O(h^2)). Quantiles, the HDI and the
+    density come from the CDF at the cell edges (exact sums of the masses) interpolated by a
+    monotone cubic (PCHIP, Fritsch & Carlson 1980), whose derivative is a smooth density: with a
+    step density instead, an HDI's ends sat up to a cell off, where the density differs (issue
+    22.3: 2.6 vs 4.6 at the two ends of an "exact" 94% HDI); with the cubic both ends have equal
+    density to a small fraction of a cell."""
+    from scipy.interpolate import PchipInterpolator
+
     h = x[1] - x[0]
     p = weights / weights.sum()
     mean = float(p @ x)
     sd = float(np.sqrt(max(p @ (x - mean) ** 2, 0.0)))
-    # piecewise-constant density: the CDF is linear inside each cell
     edges = np.concatenate([[x[0] - h / 2], x + h / 2])
     cdf = np.concatenate([[0.0], np.cumsum(p)])
     cdf[-1] = 1.0
+    with np.errstate(all="ignore"):     # flat stretches of the CDF (zero slopes) are handled
+        smooth = PchipInterpolator(edges, cdf)
+        fine = np.linspace(edges[0], edges[-1], _SEARCH * x.size + 1)
+        fcdf = np.maximum.accumulate(np.clip(smooth(fine), 0.0, 1.0))
 
     def quantile(q):
-        return np.interp(q, cdf, edges)
+        return np.interp(q, fcdf, fine)
 
     lo, hi = hdi_from_quantile(lambda q: np.clip(quantile(q), 0.0, 1.0), hdi_prob)
-    return Marginal(x=x, density=p / h, mean=mean, sd=sd, median=float(quantile(0.5)),
+    # the smooth density on REFINE points per cell (the midpoints of a uniform grid), normalised
+    xs = _midpoints(edges[0], edges[-1], REFINE * x.size)
+    with np.errstate(all="ignore"):
+        dens = np.nan_to_num(np.maximum(smooth.derivative()(xs), 0.0))
+    dens = dens / (dens.sum() * (xs[1] - xs[0]))
+    return Marginal(x=xs, density=dens, mean=mean, sd=sd, median=float(quantile(0.5)),
                     mode=_peak(x, p), hdi_low=lo, hdi_high=hi)
 
 
