@@ -308,7 +308,8 @@ def two_log_bf(more: dict, fewer: dict) -> tuple[float, str, float]:
     the elpd difference (PSIS-LOO: the same deviance scale, a pseudo-Bayes factor, Geisser &
     Eddy 1979); else from BIC (whose difference approximates -2 ln BF, Kass & Raftery 1995)."""
     if more["log_evidence"] is not None and fewer["log_evidence"] is not None:
-        se = 2 * float(np.hypot(more["log_evidence_se"] or 0.0, fewer["log_evidence_se"] or 0.0))
+        se = 2 * float(np.hypot(more.get("log_evidence_se") or 0.0,
+                                fewer.get("log_evidence_se") or 0.0))
         return 2 * (more["log_evidence"] - fewer["log_evidence"]), "Bayes factor", se
     if more["loo"] is not None and fewer["loo"] is not None:
         return 2 * (more["loo"]["elpd"] - fewer["loo"]["elpd"]), "LOO", 0.0
