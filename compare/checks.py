@@ -173,8 +173,11 @@ def mean_vs_exact(r, res, label):
                 method=method(r.exact["method"]), z=z, mcse=mcse, sd_ratio=sd_ratio,
                 low=1 - SD_TOL, high=1 + SD_TOL)]
     if not res.warnings:
+        gap = facts.mc_gap(z)
         why.append(fact("check.mean_vs_exact.verdict",
-                        "within" if ok else "sds_off" if means_ok else "outside"))
+                        ("within" if gap == "chance" else "tolerated") if ok else
+                        "sds_off" if means_ok else "outside",
+                        z_max=float(np.max(z)), chance=facts.CHANCE_SIGMAS, tol=MC_SIGMAS))
     # the statistic held to the tolerance: the mean's distance in MCSE (the sd ratio is checked
     # against 10% as well, and reported)
     why.append(fact("check.in_mcse"))
@@ -197,7 +200,9 @@ def gibbs_vs_nuts(r):
     why = [fact("check.gibbs_vs_nuts.why", gibbs=f["gibbs_mean"], nuts=f["nuts_mean"], z=z)]
     unmixed = tuple(f["unmixed"])
     if not unmixed:
-        why.append(fact("check.gibbs_vs_nuts.verdict", "agree" if ok else "disagree"))
+        why.append(fact("check.gibbs_vs_nuts.verdict",
+                        ("agree" if f["gap"] == "chance" else "tolerated") if ok else "disagree",
+                        z_max=float(np.max(z)), chance=facts.CHANCE_SIGMAS, tol=MC_SIGMAS))
     why.append(fact("check.in_mcse"))
     return _software("gibbs_vs_nuts", fact("check.gibbs_vs_nuts.title"),
                      {"gibbs_mean": f["gibbs_mean"], "nuts_mean": f["nuts_mean"],

@@ -17,6 +17,10 @@ from scipy import stats
 #: Monte Carlo tolerance: this many Monte Carlo standard errors (a correct sampler exceeds it in
 #: about one comparison in 16,000); the checks and the words both read it here
 MC_SIGMAS = 4.0
+#: a gap of at most this many Monte Carlo standard errors is what chance alone usually gives
+#: (about 95% of comparisons of a correct sampler); between it and MC_SIGMAS a check still passes,
+#: but the words say that the gap is larger than chance usually gives
+CHANCE_SIGMAS = 2.0
 #: |difference| below this many posterior sds counts as small (the MAP-vs-mean check's tolerance)
 SMALL_SD = 0.25
 #: how far (in posterior sds) the peak of a smoothed density of sampler draws can be trusted
@@ -357,6 +361,14 @@ def vb_width(r, marg=None) -> dict:
     return {"ratio": ratio.tolist(), "narrower": (1 - ratio).tolist(), "source": marg[0]["source"]}
 
 
+def mc_gap(z) -> str:
+    """How a distance in Monte Carlo standard errors reads: "chance" (every one within
+    CHANCE_SIGMAS), "tolerated" (within the checks' MC_SIGMAS, but beyond what chance usually
+    gives) or "beyond" (outside the tolerance)."""
+    top = float(np.max(np.abs(np.asarray(z, float))))
+    return "chance" if top <= CHANCE_SIGMAS else "tolerated" if top <= MC_SIGMAS else "beyond"
+
+
 def gibbs_vs_nuts(r) -> dict:
     """Gibbs's posterior means against NUTS's (two samplers of one posterior), coin by coin, in
     combined Monte Carlo standard errors (the MCSEs added in quadrature): ``z``; ``within``: every
@@ -367,7 +379,7 @@ def gibbs_vs_nuts(r) -> dict:
     se = np.hypot(g["mcse_mean"], n["mcse_mean"])
     z = np.abs(np.asarray(g["mean"]) - np.asarray(n["mean"])) / se
     return {"gibbs_mean": g["mean"], "nuts_mean": n["mean"], "combined_mcse": se, "z": z,
-            "within": bool(np.all(z <= MC_SIGMAS)),
+            "within": bool(np.all(z <= MC_SIGMAS)), "gap": mc_gap(z),
             "unmixed": [name for name, res in (("Gibbs", r.gibbs), ("NUTS", r.sampler))
                         if res.warnings]}
 

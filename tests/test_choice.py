@@ -218,7 +218,7 @@ def test_paper_data_do_not_support_two_coins():
     assert c["verdict"]["components"] == 1 and c["verdict"]["fewer_than_asked"]
     text = choice_sentence(_Run(c))
     assert text.startswith("**The data do not support 2 coins: they cannot tell 1 coin from 2.**")
-    assert "2 against 1 coins is 1.59 to 1" in text and "barely worth mentioning" in text
+    assert "2 coins against 1 is 1.59 to 1" in text and "barely worth mentioning" in text
     # the labels are known for the paper's sets: two coins were tossed, five sets cannot show it
     r = _Run(c)
     r.known, r.data = {"theta": [0.45, 0.80]}, d
@@ -247,7 +247,7 @@ def test_weak_evidence_for_fewer_coins_is_not_called_a_preference():
     assert -2 < step["two_log_bf"] < 0
     text = choice_sentence(_Run(c))
     assert text.startswith("**The data do not support 2 coins: they cannot tell 1 coin from 2.**")
-    assert f"1 against 2 coins is {np.exp(-step['two_log_bf'] / 2):.3g} to 1" in text
+    assert f"1 coin against 2 is {np.exp(-step['two_log_bf'] / 2):.3g} to 1" in text
     assert "favour" not in text and "too weak to count" in text
 
 
@@ -260,7 +260,7 @@ def test_weldon_dice_favour_one_die():
     assert step["two_log_bf"] < -2
     text = choice_sentence(_Run(c))
     assert text.startswith("**The data do not support 2 coins: they favour 1 coin.**")
-    assert f"1 against 2 coins is {np.exp(-step['two_log_bf'] / 2):.3g} to 1" in text
+    assert f"1 coin against 2 is {np.exp(-step['two_log_bf'] / 2):.3g} to 1" in text
     assert "positive" in text or "strong" in text
 
 

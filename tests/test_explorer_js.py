@@ -48,7 +48,11 @@ def js():
         return ctx.eval(f"(function(){{try {{ coinmix.{fn}({', '.join(json.dumps(a) for a in args)}); "
                         f"return 'no error' }} catch (e) {{ return e.message }}}})()")
     call.error = error
-    return call
+    yield call
+    # closed here, in this process: a V8 context left to the garbage collector may be collected in
+    # a child that a later test forks (the figure pool), whose destructor then waits for V8
+    # threads that do not exist there (the child hangs until the pool's 300 s bound)
+    ctx.close()
 
 
 def data_of(heads, tosses):

@@ -98,7 +98,7 @@ def test_every_template_is_used_somewhere():
     used = set()
     for _, key, variant, _ in CALLS:
         used |= set(templates_for(key, variant))
-    dynamic = ("noun.", "rung.", "ladder.rung.", "engine.", "figure.", "name.", "explorer.",
+    dynamic = ("noun.", "verb.", "rung.", "ladder.rung.", "engine.", "figure.", "name.", "explorer.",
                *PREFIXES)  # tested elsewhere: rung words in test_words_worked.py, engine
     # warnings in test_engine_notes.py, figures' and the explorer's words below
     unused = [k for k in catalogue("en") if k not in used and not k.startswith(dynamic)]

@@ -17,6 +17,7 @@ import pytest
 from compare import facts, words
 from compare.choice import evidence_grade, kass_raftery
 from compare.records import Fact
+from compare.words import render
 from compare.sections import choice, posterior, sets, short, takeaways, top
 
 
@@ -334,12 +335,22 @@ def test_emptied_coins_are_those_at_weight_zero():
 # ---------------------------------------------------------------- take-aways
 
 def test_point_estimates_matter_beyond_a_quarter_sd():
-    close = {"close": True, "largest": ("ML and MAP", 1, 0.2)}
+    close = {"close": True, "largest": ("ML and MAP", 1, 0.2), "map_mean_sd": [0.1, 0.2]}
     f = said(takeaways.point_estimates(close, [0.1, 0.2]))
     assert f.variant == "matters_little" and f["pair"].variant == "ml_map" and f["coin"] == 1
-    close = {"close": False, "largest": ("ML and the posterior mean", 0, 0.6)}
+    close = {"close": False, "largest": ("ML and the posterior mean", 0, 0.6),
+             "map_mean_sd": [0.3, 0.1]}
     f = said(takeaways.point_estimates(close, [0.1, 0.2]))
     assert f.variant == "matters" and f["pair"].variant == "ml_mean" and f["gap"] == 0.6
+    # MAP and the mean agree, ML does not: the take-away says so, and so does "MAP or mean?"
+    # (one rule, one message: not "matters little" beside "matters here")
+    close["map_mean_sd"] = [0.1, 0.2]
+    f = said(takeaways.point_estimates(close, [0.1, 0.2]))
+    assert f.variant == "ml_apart" and "matters little" in render(f)
+    mvm = [{"gap_sd": 0.1, "gap_small": True}, {"gap_sd": -0.2, "gap_small": True}]
+    g = said(posterior.map_or_mean(mvm, close))
+    assert g.variant == "ml_apart" and g["gap"] == 0.6 and g["coin"] == 0
+    assert said(posterior.map_or_mean(mvm, {**close, "close": True})).variant == "little"
 
 
 def test_mode_and_posterior_meet_unless_fewer_coins_fit():

@@ -57,6 +57,9 @@ def build(r, rows, three, figs) -> list:
               rung_words(keys[x["method"]], "interval", x["interval"]), x["sd_ratio"]]
              for x in rows]
     out.append(Table(header, cells, ["", "", "f4", "f4", "interval3", "", "f2"]))
+    leaves = outside_unit(rows, keys)
+    if leaves is not None:
+        out.append(leaves)
 
     got = by_rung(rows)
 
@@ -75,8 +78,9 @@ def build(r, rows, three, figs) -> list:
     gn = facts.gibbs_vs_nuts(r)
     out.append(fact("ladder.gibbs", gibbs=means("gibbs"), nuts=means("nuts"),
                     z=np.asarray(gn["z"]).tolist(),
-                    verdict=fact("ladder.gibbs_verdict", gibbs_verdict(gn["unmixed"],
-                                                                       gn["within"])),
+                    verdict=fact("ladder.gibbs_verdict",
+                                 gibbs_verdict(gn["unmixed"], gn["within"], gn["gap"]),
+                                 chance=facts.CHANCE_SIGMAS, tol=facts.MC_SIGMAS),
                     sweeps=gibbs_sweeps(r)))
     if r.exact is not None:
         out.append(fact("ladder.nuts_exact", "grid" if r.grid is not None else "closed_form",
@@ -92,6 +96,20 @@ def build(r, rows, three, figs) -> list:
     if three is not None:
         out += three_ways(three, int(r.data.tosses.sum()))
     return out
+
+
+def outside_unit(rows, keys):
+    """The intervals in the ladder's table that leave [0, 1], where every theta and weight lives
+    (a Wald or Laplace interval where the curvature at the peak says little), or None."""
+    bad = [x for x in rows if x["low"] is not None and x["high"] is not None
+           and (x["low"] < 0 or x["high"] > 1)]
+    if not bad:
+        return None
+    return fact("ladder.outside_unit",
+                intervals=[fact("ladder.outside_one",
+                                method=rung_words(keys[x["method"]], "label", x["method"]),
+                                symbol=symbol(x["parameter"]), low=x["low"], high=x["high"])
+                           for x in bad])
 
 
 def symbol(parameter: str):
@@ -138,13 +156,17 @@ def gibbs_sweeps(r):
                 nuts_ess=nd["ess_bulk_min"], nuts_draws=nd["draws"])
 
 
-def gibbs_verdict(unmixed, within: bool) -> str:
+def gibbs_verdict(unmixed, within: bool, gap: str = "chance") -> str:
     """What Gibbs vs NUTS says, as the check (compare.checks.gibbs_vs_nuts) judges it: not
-    assessable where a sampler has not mixed, whatever z is; else apart or the same."""
+    assessable where a sampler has not mixed, whatever z is; else apart, the same within what
+    chance gives, or the same within the check's tolerance but beyond chance (``gap``:
+    compare.facts.mc_gap)."""
     if unmixed:
         return ("unmixed_both" if len(unmixed) > 1 else
                 "unmixed_gibbs" if unmixed[0] == "Gibbs" else "unmixed_nuts")
-    return "same" if within else "apart"
+    if not within:
+        return "apart"
+    return "same" if gap == "chance" else "tolerated"
 
 
 def formulas(r) -> list:

@@ -65,12 +65,17 @@ def ordering(k, study_ran: bool):
                 study=fact("posterior.labels_study", "ran" if study_ran else "not_run"))
 
 
-def map_or_mean(mvm):
-    """MAP or mean: does the choice matter (a gap above a quarter of a posterior sd)?"""
+def map_or_mean(mvm, close=None):
+    """MAP or mean: does the choice matter (a gap above a quarter of a posterior sd)? One rule
+    with the take-aways (``close``: compare.facts.closeness): where MAP and the mean agree but
+    ML stands apart, both say so."""
     big = [fact("posterior.big_gap", coin=i, gap=g["gap_sd"],
                 digits=3 if abs(abs(g["gap_sd"]) - 0.25) < 0.005 else 2)
            for i, g in enumerate(mvm) if not g["gap_small"]]
     if not big:
+        if close is not None and not close["close"]:
+            _, coin_, gap = close["largest"]
+            return fact("posterior.map_or_mean", "ml_apart", coin=coin_, gap=gap)
         return fact("posterior.map_or_mean", "little")
     return fact("posterior.map_or_mean", "differ", coins=big)
 
@@ -112,7 +117,7 @@ def build(r, figs) -> list:
     out += [coin(i, m, g, k) for i, (m, g) in enumerate(zip(marg, mvm))]
     if k > 1:
         out.append(ordering(k, "labels" in r.studies_run))
-    out += ["", map_or_mean(mvm)]
+    out += ["", map_or_mean(mvm, facts.closeness(r, marg))]
     lap = facts.laplace(r, seed=r.options.seed)
     if lap is not None and k > 1:
         out.append(gaussian(lap))

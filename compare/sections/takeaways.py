@@ -16,7 +16,9 @@ VB_NARROWER = 0.01
 def point_estimates(close: dict, sd) -> object:
     """The largest gap between point estimates, against the posterior sds."""
     name, coin, gap = close["largest"]
-    return fact("takeaways.points", "matters_little" if close["close"] else "matters",
+    map_mean_close = all(g <= facts.SMALL_SD for g in close["map_mean_sd"])
+    return fact("takeaways.points", "matters_little" if close["close"] else
+                "ml_apart" if map_mean_close else "matters",
                 gap=gap, pair=pair(name), coin=coin, sd=list(sd))
 
 
@@ -37,6 +39,25 @@ def vb(vbw: dict):
                 source=source(vbw["source"]))
 
 
+#: a predictive p-value of the spread below this says the fitted model itself is wrong for the data
+P_WRONG = 0.01
+
+
+def model_fails(r):
+    """The lead where the model fails its own predictive check of the spread of heads
+    proportions (p < P_WRONG): the lesson is then that the model is wrong, not which single
+    number to report (None where it passes or could not be replicated)."""
+    from .sets import p_value
+
+    p = facts.predictive(r, seed=r.options.seed)
+    k = r.options.components
+    pk = p["p_value_one_coin"] if k == 1 else p["p_value"]
+    if pk is None or pk >= P_WRONG:
+        return None
+    return fact("takeaways.model_fails", k=k, spread=p["spread"],
+                p=p_value(pk, p["replicates"]))
+
+
 def build(r) -> list:
     from . import choice
 
@@ -45,6 +66,9 @@ def build(r) -> list:
     sd = np.array([m["sd"] for m in marg])
     fewer = bool(r.choice and r.choice["verdict"]["fewer_than_asked"])
     out = [fact("takeaways.heading")]
+    wrong = model_fails(r)
+    if wrong is not None:
+        out.append(wrong)
     if fewer:
         out.append(fact("takeaways.fewer", verdict=choice.verdict(r, strong=False)))
     out += [point_estimates(close, sd), mode(fewer, "size" in r.studies_run)]

@@ -10,6 +10,8 @@ formats of ``compare.words.fmt`` after the colon (``{theta:vec4}``), plus:
 
 - ``{x:user}``: user text (a data name, a label), escaped for Markdown;
 - ``{n:n:coin}``: a count with its noun, from the catalogue's ``noun.coin.one`` / ``.other``;
+- ``{n:v:have}``: the verb that agrees with the count ``n`` ("has" / "have"), from the
+  catalogue's ``verb.have.one`` / ``.other`` (a language without agreement leaves it empty);
 - ``{facts:list}`` / ``{facts:list:SEP}`` / ``{facts:cat}``: a list of facts or values, each
   rendered and joined by ", " / SEP / nothing;
 - a fact as a value renders itself; ``None`` with no format renders as nothing;
@@ -100,6 +102,9 @@ def show(value, spec: str = "", lang: str = "en") -> str:
         noun = spec[2:]
         form = "one" if value == 1 and lang == "en" else "other"
         return catalogue(lang)[f"noun.{noun}.{form}"].format(n=value)
+    if spec.startswith("v:"):
+        form = "one" if value == 1 and lang == "en" else "other"
+        return catalogue(lang)[f"verb.{spec[2:]}.{form}"]
     if spec == "cat" or spec == "list" or spec.startswith("list:"):
         sep = "" if spec == "cat" else (", " if spec == "list" else spec[5:])
         return sep.join(show(v, "", lang) for v in value)
