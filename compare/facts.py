@@ -140,6 +140,12 @@ def marginals(r) -> list[dict]:
     return out
 
 
+def map_mean_small(mode: float, mean: float, sd: float) -> bool:
+    """MAP and the posterior mean within a quarter of a posterior sd: the one rule for "does the
+    choice between them matter?" (map_vs_mean per coin, closeness for every coin)."""
+    return bool(abs(mean - mode) <= SMALL_SD * sd)
+
+
 def map_vs_mean(r, marg=None) -> list[dict]:
     """Per coin: mean - MAP, split into mean - peak (the marginal's shape) and peak - MAP (the
     joint mode is not the marginal peaks), in posterior sds; which terms are not small."""
@@ -152,7 +158,7 @@ def map_vs_mean(r, marg=None) -> list[dict]:
         small = max(SMALL_SD * sd, m["resolution"])     # a term below the peak's resolution is small
         out.append({"map": mode, "mean": m["mean"], "peak": m["peak"], "sd": sd,
                     "gap": m["mean"] - mode, "gap_sd": (m["mean"] - mode) / sd,
-                    "gap_small": abs(m["mean"] - mode) <= SMALL_SD * sd,
+                    "gap_small": map_mean_small(mode, m["mean"], sd),
                     "shape": shape, "shape_sd": shape / sd, "joint": joint, "joint_sd": joint / sd,
                     "shape_small": abs(shape) <= small,
                     "joint_small": abs(joint) <= small, "source": m["source"]})
@@ -348,6 +354,9 @@ def closeness(r, marg=None) -> dict:
             "map_mean_sd": gaps["MAP and the posterior mean"].tolist(),
             "ml_mean_sd": gaps["ML and the posterior mean"].tolist(),
             "close": bool(largest[2] <= SMALL_SD),
+            # MAP and the mean within a quarter sd for every coin, by map_vs_mean's rule, so
+            # that "MAP or mean?" and the take-away cannot disagree
+            "map_mean_close": all(map_mean_small(m, x, d) for m, x, d in zip(mp, mean, sd)),
             # every gap above a quarter sd, and the largest: (pair, coin, gap in sds)
             "over": [e for e in every if e[2] > SMALL_SD], "largest": largest,
             "source": marg[0]["source"]}

@@ -335,16 +335,16 @@ def test_emptied_coins_are_those_at_weight_zero():
 # ---------------------------------------------------------------- take-aways
 
 def test_point_estimates_matter_beyond_a_quarter_sd():
-    close = {"close": True, "largest": ("ML and MAP", 1, 0.2), "map_mean_sd": [0.1, 0.2]}
+    close = {"close": True, "largest": ("ML and MAP", 1, 0.2), "map_mean_close": True}
     f = said(takeaways.point_estimates(close, [0.1, 0.2]))
     assert f.variant == "matters_little" and f["pair"].variant == "ml_map" and f["coin"] == 1
     close = {"close": False, "largest": ("ML and the posterior mean", 0, 0.6),
-             "map_mean_sd": [0.3, 0.1]}
+             "map_mean_close": False}
     f = said(takeaways.point_estimates(close, [0.1, 0.2]))
     assert f.variant == "matters" and f["pair"].variant == "ml_mean" and f["gap"] == 0.6
     # MAP and the mean agree, ML does not: the take-away says so, and so does "MAP or mean?"
     # (one rule, one message: not "matters little" beside "matters here")
-    close["map_mean_sd"] = [0.1, 0.2]
+    close["map_mean_close"] = True
     f = said(takeaways.point_estimates(close, [0.1, 0.2]))
     assert f.variant == "ml_apart" and "matters little" in render(f)
     mvm = [{"gap_sd": 0.1, "gap_small": True}, {"gap_sd": -0.2, "gap_small": True}]

@@ -16,9 +16,8 @@ VB_NARROWER = 0.01
 def point_estimates(close: dict, sd) -> object:
     """The largest gap between point estimates, against the posterior sds."""
     name, coin, gap = close["largest"]
-    map_mean_close = all(g <= facts.SMALL_SD for g in close["map_mean_sd"])
     return fact("takeaways.points", "matters_little" if close["close"] else
-                "ml_apart" if map_mean_close else "matters",
+                "ml_apart" if close["map_mean_close"] else "matters",
                 gap=gap, pair=pair(name), coin=coin, sd=list(sd))
 
 

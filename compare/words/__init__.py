@@ -98,13 +98,10 @@ def show(value, spec: str = "", lang: str = "en") -> str:
         return escape(render(value, lang) if isinstance(value, Fact) else value)
     if isinstance(value, Fact):
         return render(value, lang)
-    if spec.startswith("n:"):
-        noun = spec[2:]
+    if spec.startswith(("n:", "v:")):           # a noun with its count, or the verb it takes
         form = "one" if value == 1 and lang == "en" else "other"
-        return catalogue(lang)[f"noun.{noun}.{form}"].format(n=value)
-    if spec.startswith("v:"):
-        form = "one" if value == 1 and lang == "en" else "other"
-        return catalogue(lang)[f"verb.{spec[2:]}.{form}"]
+        word = catalogue(lang)[f"{'noun' if spec[0] == 'n' else 'verb'}.{spec[2:]}.{form}"]
+        return word.format(n=value)
     if spec == "cat" or spec == "list" or spec.startswith("list:"):
         sep = "" if spec == "cat" else (", " if spec == "list" else spec[5:])
         return sep.join(show(v, "", lang) for v in value)
