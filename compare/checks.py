@@ -371,6 +371,12 @@ def approximation_vs_reference(r, rung, marg):
                       by=[fact("check.approximation.by", "narrower" if s > 0 else "wider",
                                percent=100 * abs(s)) for s in short]),
                  _rung_says(rung, "width") if np.all(short > 0.01) else None]
+    empty = facts.emptied_factors(r.results[rung.key])
+    if empty:
+        from .sections.ladder import emptied
+
+        width = [w for w in width if w is not None and w.key != f"rung.{rung.key}.width"]
+        width.append(emptied(empty, name, r.options.learned))
     c2 = _finding(f"{rung.key}_sd", fact("check.approximation.sd_title", rung=name, source=src),
                   {f"{rung.key}_sd": sd.tolist(), f"{src.lower()}_sd": ref_sd.tolist(),
                    "shortfall": short.tolist()}, float(np.max(np.abs(short))), width)

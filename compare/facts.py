@@ -362,12 +362,35 @@ def closeness(r, marg=None) -> dict:
             "source": marg[0]["source"]}
 
 
+#: a coin an approximation credits with fewer tosses than this is empty: its Beta factor is the prior
+EMPTY_TOSSES = 1.0
+
+
+def emptied_factors(result) -> list[dict]:
+    """The coins an approximation with Beta factors q(theta_j) = Beta(A_j, B_j) (VB) has emptied:
+    credited fewer than EMPTY_TOSSES tosses (A_j + B_j - a_j - b_j), so that its factor is the
+    Beta(a_j, b_j) prior itself. Empty for a result without Beta factors."""
+    A, B = getattr(result, "theta_alpha", None), getattr(result, "theta_beta", None)
+    if A is None or B is None:
+        return []
+    out = []
+    for j, (al, be, (a, b)) in enumerate(zip(np.asarray(A, float), np.asarray(B, float),
+                                              result.prior)):
+        credited = al + be - a - b
+        if credited < EMPTY_TOSSES:
+            sd = float(np.sqrt(al * be / ((al + be) ** 2 * (al + be + 1))))
+            out.append({"coin": j, "credited": float(max(credited, 0.0)), "a": float(a),
+                        "b": float(b), "sd": sd, "weight": float(np.asarray(result.weights)[j])})
+    return out
+
+
 def vb_width(r, marg=None) -> dict:
     """VB's sd against the exact posterior's (or, without an exact posterior, NUTS')."""
     marg = marg or marginals(r)
     ref = np.array([m["sd"] for m in marg])
     ratio = np.asarray(r.vb.theta_sd) / ref
-    return {"ratio": ratio.tolist(), "narrower": (1 - ratio).tolist(), "source": marg[0]["source"]}
+    return {"ratio": ratio.tolist(), "narrower": (1 - ratio).tolist(), "source": marg[0]["source"],
+            "emptied": emptied_factors(r.vb)}
 
 
 def mc_gap(z) -> str:

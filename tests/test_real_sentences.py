@@ -95,3 +95,41 @@ def test_no_method_name_nests_parentheses_in_parentheses():
                     "explorer.ui.method_grid", "explorer.ui.method_grid_weight",
                     "explorer.ui.method_conjugate"):
             assert "(" not in c[key], (lang, key)
+
+
+# ---------------------------------------------------------------- VB empties a coin
+
+BATTING = np.array([12, 14, 17, 13, 13, 15, 12, 10, 14, 14, 18, 6, 12, 7, 12, 11, 9, 22])
+
+
+def test_vb_that_empties_a_coin_says_so_in_the_ladder_and_the_check():
+    """Near-homogeneous sets of 45 (batting-like), three coins with learned weights: VB switches
+    one off. Its factor is then the Beta(2, 2) prior (credited < 1 toss), and the sentences say so
+    instead of comparing the prior's sd with the posterior's as if it were VB's answer."""
+    import em
+    from compare.sections.ladder import emptied, vb_width
+
+    o = Options(components=3, weights="learned")
+    vb = em.vb(BATTING, np.full(BATTING.size, 45), prior=o.prior, **o.em_options())
+    empty = facts.emptied_factors(vb)
+    assert [c["coin"] for c in empty] == [2]
+    c = empty[0]
+    a, b = vb.theta_alpha[2], vb.theta_beta[2]
+    assert c["credited"] < 1 and abs(a - 2) < 1 and abs(b - 2) < 1
+    assert abs(c["sd"] - np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))) < 1e-12
+    # fixed weights on the same sets: no coin emptied (each is credited a third of the sets)
+    fixed = em.vb(BATTING, np.full(BATTING.size, 45), prior=o.prior,
+                  **Options(components=3).em_options())
+    assert facts.emptied_factors(fixed) == []
+    # EM's fits carry no Beta factors: nothing to empty
+    assert facts.emptied_factors(em.fit(BATTING, np.full(BATTING.size, 45), components=3)) == []
+    e = emptied(empty, "VB", learned=True)
+    for lang in ("en", "ko"):
+        text = render(vb_width([0.64, 0.11, -0.52], fact("ladder.source", "NUTS"), 3, e), lang)
+        assert "Beta(2, 2)" in text and "0.2" in text, text
+    text = render(vb_width([0.64, 0.11, -0.52], fact("ladder.source", "NUTS"), 3, e))
+    assert "VB has emptied coin 2 (credited" in text
+    assert "switches off a coin" in text
+    assert text.rstrip().endswith("until it has none.")
+    assert render(emptied(empty, "VB", learned=False)).count("fixed weights") == 1
+    assert emptied([], "VB", learned=True) is None

@@ -16,7 +16,7 @@ import numpy as np
 from .. import facts
 from ..figure_list import caption
 from ..records import Figure, Table, fact
-from ..rungs import RUNGS
+from ..rungs import RUNGS, rung
 
 def key_of_label() -> dict:
     """Display label (as compare.ladder.rows and summary.json write it) -> rung key, for the
@@ -74,7 +74,8 @@ def build(r, rows, three, figs) -> list:
                     saving=saving(sp["plain_iterations"], sp["squarem_e_steps"])))
     vbw = facts.vb_width(r)
     out.append(fact("ladder.vb", means=means("vb"),
-                    width=vb_width(vbw["narrower"], fact("ladder.source", vbw["source"]), k)))
+                    width=vb_width(vbw["narrower"], fact("ladder.source", vbw["source"]), k,
+                                   emptied(vbw["emptied"], rung("vb").short, r.options.learned))))
     gn = facts.gibbs_vs_nuts(r)
     out.append(fact("ladder.gibbs", gibbs=means("gibbs"), nuts=means("nuts"),
                     z=np.asarray(gn["z"]).tolist(),
@@ -131,14 +132,28 @@ def saving(plain_iterations: int, squarem_e_steps: int):
     return fact("ladder.saving", "none")
 
 
-def vb_width(narrower, source, k: int):
+def emptied(coins: list, name: str, learned: bool):
+    """The coins an approximation has emptied (compare.facts.emptied_factors) and why, or None:
+    its sd there is the prior's, so the width comparison says nothing on them."""
+    if not coins:
+        return None
+    return fact("check.approximation.emptied", "learned" if learned else "fixed", rung=name,
+                coins=[fact("check.approximation.emptied_coin", coin=c["coin"],
+                            credited=c["credited"], a=c["a"], b=c["b"], sd=c["sd"])
+                       for c in coins])
+
+
+def vb_width(narrower, source, k: int, empty=None):
     """VB's sds against the reference's: the same to within 1% (exact for one coin), all
-    narrower (mean-field's missing dependence), or some narrower and some wider."""
+    narrower (mean-field's missing dependence), some narrower and some wider, or (``empty``: the
+    fact that VB emptied a coin) compared with a coin whose factor is the prior."""
     narrower = np.asarray(narrower, float)
-    if np.all(np.abs(narrower) < 0.01):
+    if np.all(np.abs(narrower) < 0.01) and empty is None:
         return fact("ladder.vb_width", "same_one_coin" if k == 1 else "same", source=source)
     diffs = [fact("ladder.vb_diff", "smaller" if s > 0 else "larger", percent=100 * abs(s))
              for s in narrower]
+    if empty is not None:
+        return fact("ladder.vb_width", "emptied", diffs=diffs, source=source, emptied=empty)
     return fact("ladder.vb_width", "narrower" if np.all(narrower > 0.01) else "mixed",
                 diffs=diffs, source=source)
 
