@@ -32,7 +32,7 @@ def mode(fewer: bool, size_study_ran: bool):
 def vb(vbw: dict):
     """VB's sds, where every one is narrower than the reference's (None otherwise)."""
     short = np.asarray(vbw["narrower"])
-    if not np.all(short > VB_NARROWER):
+    if not np.all(short > VB_NARROWER) or vbw.get("emptied"):   # an emptied coin's sd is its prior's
         return None
     return fact("takeaways.vb", percents=[fact("takeaways.percent", x=100 * s) for s in short],
                 source=source(vbw["source"]))
