@@ -183,7 +183,60 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
     v = verdict(rows, comparisons, o.components)
     v["other_weights"] = other_weights(data, o, pairs, v)
     return {"components": rows, "comparisons": comparisons, "verdict": v,
-            "beta_binomial": beta_binomial(data, pairs, count, rows)}
+            "beta_binomial": beta_binomial(data, pairs, count, rows),
+            "homogeneity": homogeneity(data, o.seed)}
+
+
+#: the homogeneity test's Monte Carlo replicates (where an expected count is below 5), and the
+#: largest number of sets it is drawn for (beyond, the chi-square law holds for all but a few)
+HOMOGENEITY_REPLICATES = 4999
+HOMOGENEITY_MC_SETS = 500
+
+
+def homogeneity(data, seed: int = 0) -> dict | None:
+    """Do the sets differ more than one coin would make them? Pearson's chi-square test of
+    homogeneity on the sets x (heads, tails) table, X^2 = sum_i (h_i - n_i p)^2 / (n_i p (1 - p))
+    with p the pooled rate, against chi-square with n_sets - 1 degrees of freedom. Where an
+    expected count n_i p or n_i (1 - p) is below 5 (the chi-square law is then rough) and there
+    are at most HOMOGENEITY_MC_SETS sets, the p-value is the conditional Monte Carlo one instead:
+    heads redistributed over the sets' tosses with the total fixed (the multivariate
+    hypergeometric, the exact test's reference distribution), p = (1 + #{X^2_rep >= X^2}) / (R + 1).
+    None for a single set; X^2 = 0 and p = 1 where every toss is heads or every toss tails."""
+    from scipy import stats
+
+    h, n = np.asarray(data.heads, np.int64), np.asarray(data.tosses, np.int64)
+    sets = int(h.size)
+    if sets < 2:
+        return None
+    total, heads = int(n.sum()), int(h.sum())
+    df = sets - 1
+    lengths = {"shortest": int(n.min()), "longest": int(n.max())}
+    if heads in (0, total):
+        return {"statistic": 0.0, "df": df, "p": 1.0, "method": "no variation possible",
+                "replicates": None, "smallest_expected": 0.0, **lengths}
+    rate = heads / total
+
+    def x2(hh):
+        return np.sum((hh - n * rate) ** 2 / (n * rate * (1 - rate)), axis=-1)
+
+    stat = float(x2(h))
+    smallest = float(min(n.min() * rate, n.min() * (1 - rate)))
+    out = {"statistic": stat, "df": df, "p": float(stats.chi2.sf(stat, df)),
+           "method": "chi-square", "replicates": None, "smallest_expected": smallest, **lengths}
+    if smallest < 5 and sets <= HOMOGENEITY_MC_SETS:
+        rng = np.random.default_rng([seed, 4999])
+        # X^2 is the same counted in tails: draw the rarer side (the "count" method costs its
+        # number; "marginals" costs the number of sets)
+        fewer = min(heads, total - heads)
+        rep = rng.multivariate_hypergeometric(n, fewer, size=HOMOGENEITY_REPLICATES,
+                                              method="count" if fewer <= 20 * sets
+                                              else "marginals")
+        if fewer != heads:
+            rep = n - rep
+        hits = int(np.sum(x2(rep) >= stat * (1 - 1e-12)))
+        out.update(p=(1 + hits) / (HOMOGENEITY_REPLICATES + 1), method="conditional Monte Carlo",
+                   replicates=HOMOGENEITY_REPLICATES)
+    return out
 
 
 def decisive_step(v: dict) -> dict | None:

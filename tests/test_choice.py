@@ -219,6 +219,10 @@ def test_paper_data_do_not_support_two_coins():
     text = choice_sentence(_Run(c))
     assert text.startswith("**The data do not support 2 coins: they cannot tell 1 coin from 2.**")
     assert "2 coins against 1 is 1.59 to 1" in text and "barely worth mentioning" in text
+    # "1 coin" is not "the sets are alike": the test of homogeneity says what it means
+    h = c["homogeneity"]
+    assert h["df"] == 4 and h["statistic"] == pytest.approx(7.6649, abs=1e-4)
+    assert "That does not say the sets are alike" in text and "sets of 10 tosses" in text
     # the labels are known for the paper's sets: two coins were tossed, five sets cannot show it
     r = _Run(c)
     r.known, r.data = {"theta": [0.45, 0.80]}, d

@@ -13,7 +13,41 @@ def odds(log_bf: float, rough: bool):
     return fact("choice.odds", "rough" if rough else "exact", log_bf=log_bf)
 
 
+def homogeneity(h: dict | None):
+    """Pearson's test of homogeneity (compare.choice.homogeneity) in words: the sets differ no
+    more than one coin makes sets of their length differ ("too_short"), or they do ("differ");
+    None where it was not run (one set)."""
+    if h is None:
+        return None
+    length = (fact("choice.set_length", "same", n=h["shortest"]) if h["shortest"] == h["longest"]
+              else fact("choice.set_length", "range", shortest=h["shortest"],
+                        longest=h["longest"]))
+    how = fact("choice.homogeneity_method",
+               {"chi-square": "chi_square", "conditional Monte Carlo": "monte_carlo",
+                "no variation possible": "none"}[h["method"]], replicates=h["replicates"])
+    p = (fact("choice.p", "small", bound=0.001) if h["p"] < 0.001
+         else fact("choice.p", "value", p=h["p"]))
+    variant = ("no_variation" if h["method"] == "no variation possible" else
+               "differ" if h["p"] < P_DIFFER else "too_short")
+    return fact("choice.homogeneity", variant,
+                x2=h["statistic"], df=h["df"], p=p, how=how, length=length)
+
+
+#: a homogeneity p-value below this says the sets differ more than one coin makes them
+P_DIFFER = 0.05
+
+
 def verdict(r, strong: bool = True):
+    """The verdict on how many coins, in one or two sentences; where it is one coin, with the
+    test of homogeneity, so that "one coin" does not read as "every set is the same"."""
+    said = _verdict(r, strong)
+    h = r.choice.get("homogeneity")
+    if r.choice["verdict"]["components"] == 1 and h is not None:
+        return fact("choice.one_coin", verdict=said, test=homogeneity(h))
+    return said
+
+
+def _verdict(r, strong: bool):
     """The verdict on how many coins, in one or two sentences. "Do not support" has two cases
     that read differently: the evidence leans to more coins but too weakly to count (the data
     cannot tell), or it leans to fewer (the data favour fewer). ``strong``: the headline of a
