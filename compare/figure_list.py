@@ -15,7 +15,8 @@ from dataclasses import dataclass
 class FigureSpec:
     name: str
     needs: str              # "em": EM alone (drawn while NUTS samples); "draws": the posterior
-                            # draws; "reference": the exact posterior, or the draws without one
+                            # draws; "reference": the exact posterior, or the draws without one;
+                            # "choice": the model choice (computed once NUTS is back)
     caption: str            # the caption's fact id (its variant chosen where it is embedded)
     min_k: int = 1
     max_k: int | None = None
@@ -30,8 +31,13 @@ class FigureSpec:
         return self.min_k <= k and (self.max_k is None or k <= self.max_k)
 
 
+#: beyond this many sets, the shrinkage figure draws each distinct (heads, tosses) pair once,
+#: and at most SHRINK_PAIRS of them (evenly spaced in raw rate)
+SHRINK_SETS, SHRINK_PAIRS = 200, 300
+
 #: in report order
 FIGURES = [
+    FigureSpec("shrinkage", "choice", "choice.caption_shrinkage", cost=2),
     FigureSpec("em_path", "em", "worked.caption_em_path", min_k=2, max_k=2, cost=6),
     FigureSpec("objective", "em", "worked.caption_objective", min_k=2, cost=5),
     FigureSpec("marginals", "draws", "posterior.caption.marginals", cost=4),

@@ -8,6 +8,7 @@
     prior_posterior  prior vs posterior for each theta (the ordered prior's marginals)
     ladder           every rung of the ladder (compare.rungs) on one axis per theta
     bound            why EM never goes downhill: the likelihood and EM's lower bound (K = 2)
+    shrinkage        one coin, a few, or one for every set: raw, Beta-binomial and mixture rates
 
 The report numbers the figures in the order it shows them.
 """
@@ -254,6 +255,79 @@ def assignment(r, path):
         ax.set(xlabel=t("responsibility"), ylim=(0, 1))
         ax.legend(loc="upper left")
     ax.set(ylabel=t("assignment_y"), title=t("assignment_title"))
+    _save(fig, path)
+
+
+SHRINK_SETS, SHRINK_PAIRS = figure_list.SHRINK_SETS, figure_list.SHRINK_PAIRS
+
+
+def _shrink_sets(r):
+    """The sets the shrinkage figure draws (indices into the data): every set up to SHRINK_SETS,
+    else one per distinct pair, at most SHRINK_PAIRS, evenly spaced in raw rate."""
+    d = r.data
+    if d.n_sets <= SHRINK_SETS:
+        return np.arange(d.n_sets)
+    _, first = np.unique(np.stack([d.heads, d.tosses], 1), axis=0, return_index=True)
+    first = first[np.argsort(d.heads[first] / d.tosses[first], kind="stable")]
+    if first.size > SHRINK_PAIRS:
+        first = first[np.unique(np.linspace(0, first.size - 1, SHRINK_PAIRS).round().astype(int))]
+    return first
+
+
+def shrinkage(r, path):
+    """One coin, a few coins, or a coin for every set: each set's raw rate h/n (middle row), its
+    shrunken rate under the Beta-binomial, E[theta_i | data] (top row), and its rate under the
+    K-coin mixture, sum_j r_ij theta_j with EM-MAP's responsibilities (bottom row), joined by a
+    line per set (the Efron-Morris picture beside EM's "which coin?"). Coloured by the known
+    coin where the data name one, else by EM-MAP's most probable coin; marker area grows with
+    the set's tosses (long sets move least)."""
+    t = _words(r)
+    d = r.data
+    bb = r.choice["beta_binomial"]
+    idx = _shrink_sets(r)
+    raw = d.heads[idx] / d.tosses[idx]
+    shrunk = np.asarray(bb["shrunk"], float)[idx]
+    resp = np.asarray(r.map.responsibilities)[idx]
+    theta = np.asarray(r.map.theta, float)
+    mixed = resp @ theta
+    k = theta.size
+    if d.labels is not None:
+        labels = np.asarray(d.labels, dtype=object)[idx]
+        names = sorted(set(labels), key=str)
+        palette = plt.get_cmap("tab10")(np.arange(len(names)) % 10)
+        colour = {n: palette[i] for i, n in enumerate(names)}
+        groups = [(t("known_coin", label=str(n)), labels == n, colour[n]) for n in names]
+    else:
+        best = resp.argmax(axis=1)
+        palette = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, k))
+        groups = [(t("coin", j=j), best == j, palette[j]) for j in range(k)]
+    size = 12 + 60 * np.sqrt(d.tosses[idx] / d.tosses.max())
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.8))
+    rows = {"every": 2.0, "raw": 1.0, "few": 0.0}
+    alpha = 0.5 if idx.size > 40 else 0.8
+    for label, keep, c in groups:
+        if not np.any(keep):
+            continue
+        for other, y in ((shrunk, rows["every"]), (mixed, rows["few"])):
+            ax.plot(np.stack([raw[keep], other[keep]]), [[rows["raw"]] * keep.sum(),
+                                                        [y] * keep.sum()],
+                    color=c, lw=0.8, alpha=alpha * 0.7)
+        for x, y in ((raw, rows["raw"]), (shrunk, rows["every"]), (mixed, rows["few"])):
+            ax.scatter(x[keep], np.full(keep.sum(), y), s=size[keep], color=c, alpha=alpha,
+                       edgecolors="white", linewidths=0.4, zorder=3,
+                       label=label if y == rows["raw"] else None)
+    mu = float(bb["mu"])
+    ax.plot([mu, mu], [rows["every"] - 0.25, rows["every"] + 0.25], color="k", lw=1.2, ls="--",
+            label=t("shrink_mu", mu=mu))
+    for j, th in enumerate(theta):
+        ax.plot([th, th], [rows["few"] - 0.25, rows["few"] + 0.25], color="k", lw=1.2,
+                label=t("shrink_theta") if j == 0 else None)
+    lo, hi = _window([*raw, *shrunk, *mixed, mu, *theta], pad=0.08, widest=0.7)
+    ax.set(xlim=(lo, hi), ylim=(-0.5, 2.5), xlabel=t("shrink_x"), title=t("shrink_title"))
+    ax.set_yticks([rows["few"], rows["raw"], rows["every"]],
+                  [t("shrink_few", k=k), t("shrink_raw"), t("shrink_every")], fontsize=10)
+    # below the axes: never over a point
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
     _save(fig, path)
 
 

@@ -24,7 +24,7 @@ from .words import blocks
 def records(r, agreement, rows, first, iters, three, figs, study_sections) -> list:
     """Every section of the report as records (facts and blocks), in the report's order: what
     is true for these data, in no language yet. A study's section comes as its Markdown."""
-    return [top.build(r, agreement), choice.build(r), short.build(r, agreement),
+    return [top.build(r, agreement), choice.build(r, figs), short.build(r, agreement),
             worked.build(r, first, iters, figs), ladder.build(r, rows, three, figs),
             posterior.build(r, figs), sets.build(r, figs), sections_checks.build(agreement),
             sec_takeaways.build(r), *[s.markdown for s in study_sections],

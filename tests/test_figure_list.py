@@ -7,11 +7,11 @@ from compare.words import catalogue
 
 
 def test_figures_by_number_of_coins():
-    assert figure_list.names(1) == ["marginals", "prior_posterior", "ladder"]
-    assert figure_list.names(2) == ["em_path", "objective", "marginals", "joint", "assignment",
-                                    "prior_posterior", "ladder", "bound"]
-    assert figure_list.names(3) == ["objective", "marginals", "assignment", "prior_posterior",
-                                    "ladder"]
+    assert figure_list.names(1) == ["shrinkage", "marginals", "prior_posterior", "ladder"]
+    assert figure_list.names(2) == ["shrinkage", "em_path", "objective", "marginals", "joint",
+                                    "assignment", "prior_posterior", "ladder", "bound"]
+    assert figure_list.names(3) == ["shrinkage", "objective", "marginals", "assignment",
+                                    "prior_posterior", "ladder"]
 
 
 @pytest.mark.parametrize("k,exact,want", [

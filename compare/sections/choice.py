@@ -3,9 +3,12 @@ comparison, and how the numbers were computed."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import choice as model_choice
+from ..figure_list import SHRINK_PAIRS, SHRINK_SETS, caption
 from .methods import method
-from ..records import Table, fact
+from ..records import Figure, Table, fact
 
 
 def odds(log_bf: float, rough: bool):
@@ -153,7 +156,74 @@ def methods(r):
                 and any(x["two_log_lr"] < 0 for x in c["comparisons"]) else None)
 
 
-def build(r) -> list:
+#: a set keeps n / (n + kappa) of its distance from mu: below KEEP_POOLED for every set the
+#: Beta-binomial has become one coin, above KEEP_BARELY for every set it barely pools at all
+KEEP_POOLED, KEEP_BARELY = 0.05, 0.95
+#: a set is given to one coin where EM-MAP's largest responsibility is above this
+SURE = 0.9
+
+
+def pooling(bb, tosses):
+    """How far the Beta-binomial pulls the sets toward mu, at its maximum-likelihood (mu, kappa):
+    a set of n tosses keeps n / (n + kappa) of its distance from mu (the posterior mean of its
+    rate given mu and kappa is (kappa mu + h) / (kappa + n))."""
+    short, long_ = int(np.min(tosses)), int(np.max(tosses))
+    kappa = float(bb["kappa"])
+    keep_short, keep_long = short / (short + kappa), long_ / (long_ + kappa)
+    common = dict(mu=bb["mu"], kappa=kappa)
+    if keep_long < KEEP_POOLED:
+        return fact("choice.pooling", "pooled", keep=keep_long, longest=long_, **common)
+    if keep_short > KEEP_BARELY:
+        return fact("choice.pooling", "barely", keep=keep_short, shortest=short, **common)
+    if short == long_:
+        return fact("choice.pooling", "one_length", keep=keep_short, n=short, **common)
+    return fact("choice.pooling", "lengths", keep_short=keep_short, keep_long=keep_long,
+                shortest=short, longest=long_, **common)
+
+
+def mixing(r):
+    """Where the mixture puts the sets: one coin for all (K = 1), or each set at a blend of the
+    coins' rates, with how many sets EM-MAP gives to one coin (largest responsibility > SURE)."""
+    theta = np.asarray(r.map.theta, float)
+    if theta.size == 1:
+        return fact("choice.mixing", "one", theta=float(theta[0]))
+    sure = int(np.sum(np.asarray(r.map.responsibilities).max(axis=1) > SURE))
+    return fact("choice.mixing", "few", k=theta.size, theta=theta, sure=sure, sets=r.data.n_sets,
+                cut=SURE)
+
+
+def best_kind(b: dict):
+    """Which row of the shrinkage figure summarises the sets best: the kind the evidence prefers,
+    or none where the best two are within 2 ln BF < 2 (barely worth mentioning)."""
+    if b["two_log_bf"] is not None and b["two_log_bf"] < 2:
+        return fact("choice.shrink.best", "barely", two=b["two_log_bf"])
+    return fact("choice.shrink.best", b["kind"])
+
+
+def shrinkage(r, figs) -> list:
+    """"One coin, a few coins, or a coin for every set?": the three kinds of model side by side
+    on every set (the shrinkage figure), how far the Beta-binomial pools, where the mixture
+    puts the sets, and which kind the evidence prefers."""
+    bb = r.choice.get("beta_binomial")
+    if not bb:
+        return []
+    out = [fact("choice.shrink.heading"), fact("choice.shrink.intro"),
+           fact("choice.paragraph", text=fact("choice.shrink.numbers",
+                                              pooling=pooling(bb, r.data.tosses),
+                                              mixing=mixing(r),
+                                              best=best_kind(bb["best_kind"])))]
+    if "shrinkage" in figs:
+        n = r.data.n_sets
+        shown = (fact("choice.shrink.shown", "every") if n <= SHRINK_SETS else
+                 fact("choice.shrink.shown", "pairs", most=SHRINK_PAIRS))
+        out.append(Figure("shrinkage", figs["shrinkage"], fact(
+            caption("shrinkage"), "known" if r.data.labels is not None else "coin",
+            shown=shown)))
+    return out
+
+
+def build(r, figs=None) -> list:
+    figs = figs or {}
     c = r.choice
     if not c:
         return []
@@ -183,7 +253,7 @@ def build(r) -> list:
     if bb:
         out.append(fact("choice.every_set_method", points=bb["points"],
                         mu=bb["mu"], kappa=bb["kappa"]))
-    return out
+    return out + shrinkage(r, figs)
 
 
 def kinds(bb):
