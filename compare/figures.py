@@ -83,20 +83,36 @@ def _em_pairs(r):
     return em.pairs.compress(r.data.heads, r.data.tosses)
 
 
+def _path_window(r, paths):
+    """The EM path figure's axes: a square window (equal units) around the paths and the
+    known-label point, or the whole unit square where that would cover most of it; (x, y, zoom)."""
+    seen = np.concatenate(paths)                             # the paths (start to estimates)
+    if r.known is not None and len(r.known["theta"]) == 2:
+        seen = np.concatenate([seen, [r.known["theta"]]])
+    (x_lo, x_hi), (y_lo, y_hi) = _window(seen[:, 0], pad=0.3), _window(seen[:, 1], pad=0.3)
+    zoom = (x_lo, x_hi, y_lo, y_hi) != (0.0, 1.0, 0.0, 1.0)
+    if zoom:
+        # a square window (equal units, so the diagonal stays at 45°) around the path: its
+        # side the larger of the two spans, centred on each, moved inside [0, 1]
+        side = min(max(x_hi - x_lo, y_hi - y_lo), 0.998)
+
+        def axis(lo, hi):
+            lo = min(max((lo + hi - side) / 2, 0.001), 0.999 - side)
+            return np.linspace(lo, lo + side, 160)
+
+        x, y = axis(x_lo, x_hi), axis(y_lo, y_hi)
+    else:
+        x = y = np.linspace(0.005, 0.995, 160)
+    return x, y, zoom
+
+
 def em_path(r, path):
     t = _words(r)
     paths = [np.array([s.theta for s in r.plain[key].history]) for key in ("ml", "map")]
-    seen = np.concatenate([*paths, [r.ml.theta[::-1]]])      # the paths and ML's mirror image
-    (x_lo, x_hi), (y_lo, y_hi) = _window(seen[:, 0], pad=0.3), _window(seen[:, 1], pad=0.3)
-    zoom = (x_lo, x_hi, y_lo, y_hi) != (0.0, 1.0, 0.0, 1.0)
-    if zoom:                                     # one square window, so the diagonal stays 45°
-        lo, hi = min(x_lo, y_lo), max(x_hi, y_hi)
-        x = np.linspace(max(lo, 0.001), min(hi, 0.999), 160)
-    else:
-        x = np.linspace(0.005, 0.995, 160)
-    grid = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1)          # (x0, x1, 2)
+    x, y, zoom = _path_window(r, paths)
+    grid = np.stack(np.meshgrid(x, y, indexing="ij"), axis=-1)          # (x0, x1, 2)
     ll = em.model.log_likelihood(_em_pairs(r), grid, np.asarray(r.ml.weights))
-    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.92))
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 1.12))
     top = ll.max()
     # contours from a quarter nat below the maximum down to where the path starts (geometric
     # steps: thousands of sets put the start hundreds of nats down)
@@ -104,7 +120,7 @@ def em_path(r, path):
     drops = np.array([0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 40]) if depth <= 40 else \
         np.geomspace(0.25, depth, 11)
     levels = np.sort(top - drops)
-    cs = ax.contour(x, x, ll.T, levels=levels, colors="0.45", linewidths=0.8)
+    cs = ax.contour(x, y, ll.T, levels=levels, colors="0.45", linewidths=0.8)
     ax.clabel(cs, fmt=lambda v: f"{v - top:.3g}", fontsize=9)
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
     for fit, key, label in ((r.plain["ml"], "ml", t("em_ml")),
@@ -114,14 +130,16 @@ def em_path(r, path):
         ax.plot(*p[-1], "*", color=COLORS[key], ms=13, mec="k", mew=0.5,
                 label=t(f"estimate_{key}"))
     ax.plot(*r.plain["ml"].history[0].theta, "s", color="k", ms=6, label=t("start"))
-    ax.plot(r.ml.theta[1], r.ml.theta[0], "*", color="none", ms=13, mec=COLORS["ml"], mew=1,
-            label=t("mirror"))
+    if x[0] <= r.ml.theta[1] <= x[-1] and y[0] <= r.ml.theta[0] <= y[-1]:   # where it shows
+        ax.plot(r.ml.theta[1], r.ml.theta[0], "*", color="none", ms=13, mec=COLORS["ml"], mew=1,
+                label=t("mirror"))
     if r.known is not None and len(r.known["theta"]) == 2:
         ax.plot(*r.known["theta"], "D", color=COLORS["known"], ms=7, label=t("known"))
-    ax.set(xlim=(x[0], x[-1]) if zoom else (0, 1), ylim=(x[0], x[-1]) if zoom else (0, 1),
+    ax.set(xlim=(x[0], x[-1]) if zoom else (0, 1), ylim=(y[0], y[-1]) if zoom else (0, 1),
            aspect="equal",
            xlabel=t("em_path_x"), ylabel=t("em_path_y"), title=t("em_path_title"))
-    ax.legend(loc="lower right")
+    # below the axes, never over the path
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=9, frameon=False)
     _save(fig, path)
 
 
