@@ -115,12 +115,22 @@ def _diff_se(a, b, count) -> float:
 def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
     """K - 1, K, K + 1 compared (see the module docstring); ``run`` (compare.results.Run) lends its
     NUTS draws and exact grid for the run's own K."""
+    return finish(prepare(data, options, run, bootstrap_lrt), run)
+
+
+def prepare(data, options, run=None, bootstrap_lrt: int = 0, nuts_later: bool = False) -> dict:
+    """Everything in the model choice that needs no NUTS draws: every K's fit, evidence and
+    exact or grid elpd, the bootstrap, the Beta-binomial, the test of homogeneity and, where
+    every K has an evidence (so that the verdict cannot depend on an elpd), the verdict's step
+    under the other weights setting. ``nuts_later``: the run's NUTS draws will come (its K's
+    PSIS-LOO is left to :func:`finish`), so the pipeline can do this while NUTS still samples."""
     o = options
     pairs = compress(data.heads, data.tosses)
     count = pairs.count.astype(float)
     n_sets = data.n_sets
     a, b = o.prior
-    rows, elpd_pairs = [], {}
+    rows, elpd_pairs, pending = [], {}, None
+    nuts = run is not None and (nuts_later or run.sampler is not None)
     for k in candidates(o.components, int(pairs.tosses.max())):
         fit = em.fit(data.heads, data.tosses, components=k, weights=o.weights, restarts=10,
                      seed=o.seed, max_iter=5000, accelerate="squarem")
@@ -149,11 +159,8 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
             row["evidence_method"] = f"exact grid ({grid.points} points per theta axis)"
         else:
             row.update(estimated_evidence(data, o, k, fit))
-        if k > 1 and run is not None and k == o.components and run.sampler is not None:
-            nuts = run.sampler
-            elpd_pairs[k], kmax = psis_loo(pairs, nuts.theta_draws, nuts.weight_draws)
-            row["loo"] = {**_elpd(elpd_pairs[k], count), "method": "PSIS-LOO on the NUTS draws",
-                          "pareto_k_max": kmax}
+        if k > 1 and nuts and k == o.components:
+            pending = k                                 # PSIS-LOO on the NUTS draws: finish()
         elif k == 2 and grid is not None:
             theta, weights = grid.sample(GRID_DRAWS, seed=o.seed)
             elpd_pairs[k], kmax = psis_loo(pairs, theta[None], weights[None])
@@ -161,6 +168,34 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
                           "method": f"PSIS-LOO on {GRID_DRAWS} exact-grid draws",
                           "pareto_k_max": kmax}
         rows.append(row)
+    boot = {}
+    if bootstrap_lrt:
+        for fewer, more in zip(rows, rows[1:]):
+            lr = 2 * (more["log_likelihood"] - fewer["log_likelihood"])
+            boot[more["components"]] = bootstrap(data, o, fewer, fewer["components"],
+                                                 more["components"], lr, bootstrap_lrt)
+    out = {"data": data, "options": o, "pairs": pairs, "count": count, "rows": rows,
+           "elpd_pairs": elpd_pairs, "pending": pending, "bootstrap": boot,
+           "beta_binomial": beta_binomial(data, pairs, count, rows),
+           "homogeneity": homogeneity(data, o.seed), "other": None}
+    if all(r["log_evidence"] is not None for r in rows):     # the verdict is known already
+        v = verdict(rows, [], o.components)
+        out["other"] = (v["steps"], other_weights(data, o, pairs, v))
+    return out
+
+
+def finish(prep: dict, run=None) -> dict:
+    """The model choice from :func:`prepare`'s parts and, for the run's own K, the NUTS draws'
+    PSIS-LOO: the comparisons, the verdict and the prior's weight in it."""
+    data, o, pairs, count = prep["data"], prep["options"], prep["pairs"], prep["count"]
+    rows, elpd_pairs = prep["rows"], dict(prep["elpd_pairs"])
+    k = prep["pending"]
+    if k is not None and run is not None and run.sampler is not None:
+        nuts = run.sampler
+        row = next(r for r in rows if r["components"] == k)
+        elpd_pairs[k], kmax = psis_loo(pairs, nuts.theta_draws, nuts.weight_draws)
+        row["loo"] = {**_elpd(elpd_pairs[k], count), "method": "PSIS-LOO on the NUTS draws",
+                      "pareto_k_max": kmax}
 
     comparisons = []
     for fewer, more in zip(rows, rows[1:]):
@@ -177,14 +212,15 @@ def model_choice(data, options, run=None, bootstrap_lrt: int = 0) -> dict:
         if kf in elpd_pairs and km in elpd_pairs:
             c["loo_difference"] = float(count @ (elpd_pairs[km] - elpd_pairs[kf]))
             c["loo_difference_se"] = _diff_se(elpd_pairs[km], elpd_pairs[kf], count)
-        if bootstrap_lrt:
-            c["bootstrap"] = bootstrap(data, o, fewer, kf, km, lr, bootstrap_lrt)
+        c["bootstrap"] = prep["bootstrap"].get(km)
         comparisons.append(c)
     v = verdict(rows, comparisons, o.components)
-    v["other_weights"] = other_weights(data, o, pairs, v)
+    if prep["other"] is not None and prep["other"][0] == v["steps"]:
+        v["other_weights"] = prep["other"][1]
+    else:
+        v["other_weights"] = other_weights(data, o, pairs, v)
     return {"components": rows, "comparisons": comparisons, "verdict": v,
-            "beta_binomial": beta_binomial(data, pairs, count, rows),
-            "homogeneity": homogeneity(data, o.seed)}
+            "beta_binomial": prep["beta_binomial"], "homogeneity": prep["homogeneity"]}
 
 
 #: the homogeneity test's Monte Carlo replicates (where an expected count is below 5), and the
@@ -264,8 +300,10 @@ def other_weights(data, o, pairs, v: dict) -> dict | None:
         elif k == 2:
             from bayes.grid import grid_posterior
 
+            # only the evidence: 80 points per axis hold it to 1e-4 on the paper's data
             logs.append(grid_posterior(data.heads, data.tosses, weights=other, prior=o.prior,
-                                       dirichlet=o.dirichlet).log_evidence)
+                                       dirichlet=o.dirichlet,
+                                       points=80 if other == "learned" else None).log_evidence)
             ses.append(0.0)
         else:
             from bayes.evidence import log_evidence

@@ -70,6 +70,12 @@ def early(k: int, exact: bool) -> list[str]:
             and (f.needs == "em" or (f.needs == "reference" and exact))]
 
 
+def after_choice(k: int) -> list[str]:
+    """The figures that need the model choice: the main process draws them once it has it,
+    beside the pool that draws those needing the posterior draws."""
+    return [f.name for f in FIGURES if f.applies(k) and f.needs == "choice"]
+
+
 def costliest_first(chosen) -> list[str]:
     """``chosen`` in the order workers should take them, so that two workers finish together."""
     return sorted(chosen, key=lambda n: -spec(n).cost)

@@ -10,10 +10,12 @@ report writer (compare.report), the notebook API (compare.api) and the explorer 
     compile  the PyMC model for this shape        em         EM-ML, EM-MAP, VB (milliseconds)
              (nutpie; cached on disk after        reference  Gibbs, the exact posterior
              the first run on a machine)          figures    the EM figures, drawn meanwhile
-    sample   NUTS, PyMC's posterior modes         choice     how many coins, once NUTS is back
-                                                  study      the studies asked for
+    sample   NUTS, PyMC's posterior modes         choice     how many coins (all but the
+                                                             PSIS-LOO of the run's K, which
+                                                             waits for the NUTS draws)
                                                   figures    the rest, by a pool of forked
-                                                             workers, beside the checks
+                                                             workers, beside the studies
+                                                             asked for and the checks
 
 This module is light to import (the standard library and compare.posterior, which needs only
 NumPy): ``execute`` starts the PyMC process first, then imports the rest, so that the two
@@ -92,11 +94,16 @@ def execute(request: Request, progress: Progress | None = None, *, serial: bool 
         _reference_stage(r, p)
         figures_folder = scratch.folder("figures")
         _early_figures(r, p, figures_folder)
+        parts = _choice_stage(r, p, request.bootstrap_lrt)     # while NUTS samples
         _posterior_stage(r, posterior)
-        _choice_stage(r, p, request.bootstrap_lrt)
+        # the figures that need the draws: drawn by forked workers while this process finishes
+        # the model choice, runs the studies, the checks and the text, and draws the figures
+        # of the model choice
+        pool = _late_figures(r, p, figures_folder, workers, serial)
+        _choice_finish(r, p, parts)
         if request.studies:
             _studies_stage(r, p, request, scratch.folder("studies"))
-        _last_stage(r, p, figures_folder, workers, serial)
+        _last_stage(r, p, figures_folder, pool)
     return r
 
 
@@ -184,16 +191,28 @@ def _posterior_stage(r, posterior) -> None:
         r.notes.append(fact("note.no_exact", k=r.options.components))
 
 
-def _choice_stage(r, p, bootstrap_lrt: int) -> None:
-    """How many coins: K - 1, K, K + 1 (and a parametric bootstrap of the likelihood ratio)."""
+def _choice_stage(r, p, bootstrap_lrt: int) -> dict:
+    """How many coins: K - 1, K, K + 1 (and a parametric bootstrap of the likelihood ratio),
+    all that needs no NUTS draws (compare.choice.prepare), done while NUTS samples."""
     if bootstrap_lrt:
         p.say("choice", f"how many coins: {bootstrap_lrt} bootstrap replicates of the likelihood "
                         "ratio, each fitted by EM")
     t0 = time.perf_counter()
-    from .choice import model_choice
+    from .choice import prepare
 
-    r.choice = model_choice(r.data, r.options, r, bootstrap_lrt=bootstrap_lrt)
-    _timed(r, p, "choice", t0)
+    parts = prepare(r.data, r.options, r, bootstrap_lrt=bootstrap_lrt, nuts_later=True)
+    r.timings["choice"] = time.perf_counter() - t0
+    return parts
+
+
+def _choice_finish(r, p, parts: dict) -> None:
+    """The model choice's last part, once NUTS is back: its K's PSIS-LOO and the verdict."""
+    from .choice import finish
+
+    t0 = time.perf_counter()
+    r.choice = finish(parts, r)
+    r.timings["choice"] += time.perf_counter() - t0
+    p.log("choice", r.timings["choice"])
 
 
 def _studies_stage(r, p, request: Request, folder: Path) -> None:
@@ -207,19 +226,27 @@ def _studies_stage(r, p, request: Request, folder: Path) -> None:
                       for name, sec in zip(request.studies, r.study_sections)})
 
 
-def _last_stage(r, p, folder: Path, workers: ExitStack, serial: bool) -> None:
-    """The figures that need the posterior draws, by a pool of forked workers, while this
-    process computes the checks, the ladder's rows and the worked example; then every figure's
-    PNG is read into the run."""
-    from . import checks, figures, ladder, worked
+def _late_figures(r, p, folder: Path, workers: ExitStack, serial: bool) -> "FigurePool":
+    """Start the pool that draws the figures needing the posterior draws (not those that need
+    the model choice: this process draws them once it has it)."""
+    from . import figure_list, figures
 
-    t0 = time.perf_counter()
-    drawn = set(figures.early(r))
+    drawn = set(figures.early(r)) | set(figure_list.after_choice(r.options.components))
     later = [n for n in figures.names(r) if n not in drawn]
     p.say("figures", f"{len(later)} more figures, drawn beside the checks, the text and "
                      "posterior.nc")
     pool = FigurePool(r, folder, later, workers=1 if serial else None)
     workers.callback(pool.close)
+    return pool
+
+
+def _last_stage(r, p, folder: Path, pool: "FigurePool") -> None:
+    """While the pool draws: the checks, the ladder's rows, the worked example, every fact the
+    words say and the figures of the model choice; then every figure's PNG is read into the
+    run."""
+    from . import checks, figure_list, figures, ladder, worked
+
+    t0 = time.perf_counter()
     r.figures = {n: f"{n}.png" for n in figures.names(r)}
     paths = {f"{n}.png": folder / f"{n}.png" for n in figures.names(r)}
     for section in r.study_sections:
@@ -240,6 +267,8 @@ def _last_stage(r, p, folder: Path, workers: ExitStack, serial: bool) -> None:
     from .report import records_of
 
     r.records = records_of(r)       # every fact the words say, chosen here, beside the figures
+    for name in figure_list.after_choice(r.options.components):
+        figures.draw(r, name, folder / f"{name}.png")
     pool.finish()
     r.pictures = {file: paths[file].read_bytes() for file in r.figures.values()}
     _timed(r, p, "figures", t0)
