@@ -300,10 +300,8 @@ def other_weights(data, o, pairs, v: dict) -> dict | None:
         elif k == 2:
             from bayes.grid import grid_posterior
 
-            # only the evidence: 80 points per axis hold it to 1e-4 on the paper's data
             logs.append(grid_posterior(data.heads, data.tosses, weights=other, prior=o.prior,
-                                       dirichlet=o.dirichlet,
-                                       points=80 if other == "learned" else None).log_evidence)
+                                       dirichlet=o.dirichlet).log_evidence)
             ses.append(0.0)
         else:
             from bayes.evidence import log_evidence
