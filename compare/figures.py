@@ -42,10 +42,15 @@ def _plain_log_ticks(r, *axes):
     from matplotlib.ticker import LogFormatter
 
     for ax in axes:
+        # minor ticks too: a log axis spanning less than a decade labels them (2 x 10^-2 ...)
         if ax.get_yscale() == "log":
             ax.yaxis.set_major_formatter(LogFormatter())
+            ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False,
+                                                      minor_thresholds=(1, 0.4)))
         if ax.get_xscale() in ("log", "symlog"):
             ax.xaxis.set_major_formatter(LogFormatter())
+            ax.xaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False,
+                                                      minor_thresholds=(1, 0.4)))
 
 
 def _rung_words(r):

@@ -220,7 +220,7 @@ def _studies_stage(r, p, request: Request, folder: Path) -> None:
 
     r.studies, r.study_sections = run_studies(request.studies, r.data, r.options,
                                               request.study_args, log=p.log, say=p.say,
-                                              folder=folder)
+                                              folder=folder, lang=r.lang)
     r.studies_run = tuple(request.studies)
     r.timings.update({f"study {name}": sec.seconds
                       for name, sec in zip(request.studies, r.study_sections)})

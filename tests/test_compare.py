@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {"summary.json", "report.md", "report.html", "posterior.nc"}
 FIGURES = {"em_path", "objective", "marginals", "joint", "assignment", "prior_posterior",
-           "ladder", "bound"}
+           "ladder", "bound", "shrinkage"}
 
 
 @pytest.fixture(scope="module")

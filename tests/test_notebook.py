@@ -116,7 +116,7 @@ def test_the_api_run_is_the_command_lines_report(tmp_path):
     # a previous report of ours is simply replaced
     r.save(saved)
     page = r._repr_html_()
-    assert page.count("data:image/png;base64,") == len(r.figures) == 8
+    assert page.count("data:image/png;base64,") == len(r.figures) == 9
     assert "<table>" in page and "<html" not in page
     assert repr(r).startswith("<compare.Run do-batzoglou: 5 sets") and len(repr(r)) < 400
 

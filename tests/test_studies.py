@@ -1,6 +1,7 @@
 """Each study on tiny settings, and coverage on a large-data case."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -24,16 +25,32 @@ def _args(**kw):
     return StudyArgs(**base)
 
 
-def test_every_study_runs_and_explains_itself(paper):
+def test_every_study_runs_and_explains_itself(paper, caplog):
+    """Run once, in Korean (issue 24): every figure drawn in Hangul with warnings as errors and
+    no missing glyph; each section's records said in Korean with no English prose, and in
+    English with summary.json's English explanation."""
+    import logging
+    import warnings
+
+    from compare.words.blocks import section
+    from test_korean import english_runs
+
     data, options = paper
-    studies, sections = run_studies(names(), data, options, _args())
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="matplotlib"):
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        studies, sections = run_studies(names(), data, options, _args(), lang="ko")
+    assert not [r.getMessage() for r in caplog.records if "glyph" in r.getMessage().lower()]
     assert set(studies) == {"prior", "size", "coverage", "labels", "components"}
     json.dumps(studies, allow_nan=False, default=float)
-    for name, s in studies.items():
-        assert s["explanation"]
-    for sec in sections:
+    for sec, (name, s) in zip(sections, studies.items()):
+        assert s["explanation"] and not re.search(r"[가-힣]", s["explanation"])
         assert sec.seconds > 0
-        assert sec.markdown.startswith("## Study")
+        assert sec.markdown.startswith("## 연구: ")
+        assert english_runs(sec.markdown) == [], (name, english_runs(sec.markdown))
+        english = section(sec.records, "en")
+        assert english.startswith("## Study: ") and s["explanation"] in english
         for path in sec.figures.values():
             assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
 

@@ -2,13 +2,18 @@
 
 Every study module exposes
 
-    TITLE                                   its section heading
+    TITLE                                   its name in English (progress lines); the heading
+                                            is the catalogue's study.NAME.title
     compute(data, options, args) -> dict    the numbers (JSON-ready), for summary.json; keys
                                             starting with "_" (e.g. draws for the figure) are
                                             dropped before it is stored
-    figure(result, path)                    draws its PNG (optional)
-    explain(result, options) -> str         what the numbers say, in sentences computed from them
-    text(result, options) -> str            the report section: tables, the explanation, figure
+    figure(result, path, t)                 draws its PNG (optional); t(key, **values) says
+                                            figure words (study.NAME.fig.KEY) in the language
+    explain(result, options) -> Fact        what the numbers say (a fact, variants chosen there)
+    text(result, options) -> list           the section's records: tables, the explanation, figure
+
+Their words are the catalogue's ``study.*`` templates (compare/words/en.toml, ko.toml), so a
+study's section is in the report's language; summary.json keeps the English explanation.
 
 and is listed once in :data:`STUDIES`; the command line's ``--study`` choices come from it.
 Studies reuse one compiled PyMC model per shape (data and prior are ``pm.Data``) and run their
@@ -58,6 +63,7 @@ class StudyResult:
     markdown: str                   # the report's section
     figures: dict = field(default_factory=dict)    # figure name -> PNG path (a scratch folder)
     seconds: float = 0.0            # its run time (summary.json's timings, not the report's text)
+    records: tuple = ()             # the section's records (markdown is them in the run's language)
 
 
 def names() -> tuple[str, ...]:
@@ -103,26 +109,47 @@ def parse_study_args(args, data, options) -> StudyArgs:
     return StudyArgs(truth, weights, max(tosses, 2), replicates, sizes)
 
 
-def run_study(name: str, data, options, args: StudyArgs, folder: Path) -> StudyResult:
-    """compute, figure and text of one study; the figure goes to ``folder``."""
+class FigureWords:
+    """A study figure's words in ``lang``: ``t(key, **values)`` says study.NAME.fig.KEY."""
+
+    def __init__(self, name: str, lang: str):
+        self.name, self.lang = name, lang
+
+    def __call__(self, key: str, **values) -> str:
+        from ..words import text
+
+        return text(f"study.{self.name}.fig.{key}", self.lang, **values)
+
+
+def run_study(name: str, data, options, args: StudyArgs, folder: Path,
+              lang: str = "en") -> StudyResult:
+    """compute, figure and text of one study, in ``lang``; the figure goes to ``folder``."""
+    from ..records import fact
+    from ..style import font
+    from ..words import blocks, render
+
     mod = module(name)
     t0 = time.perf_counter()
     result = mod.compute(data, options, args)
     figures = {}
     if hasattr(mod, "figure"):
         path = folder / f"study_{name}.png"
-        mod.figure(result, path)
+        with font(lang):
+            mod.figure(result, path, FigureWords(name, lang))
         figures[f"study_{name}"] = str(path)
         result["figure"] = f"figures/{path.name}"
     seconds = time.perf_counter() - t0
-    result["explanation"] = mod.explain(result, options)
-    body = mod.text(result, options)
-    md = f"## Study: {mod.TITLE}\n\n{body}"
-    return StudyResult({k: v for k, v in result.items() if not k.startswith("_")}, md, figures,
-                       seconds)
+    said = mod.explain(result, options)
+    result["explanation"] = render(said, "en")          # summary.json: the same in every language
+    result["_said"] = said
+    records = (fact("study.heading", title=fact(f"study.{name}.title")),
+               *mod.text(result, options))
+    return StudyResult({k: v for k, v in result.items() if not k.startswith("_")},
+                       blocks.section(records, lang), figures, seconds, records)
 
 
-def run_studies(chosen, data, options, args: StudyArgs, log=None, say=None, folder=None):
+def run_studies(chosen, data, options, args: StudyArgs, log=None, say=None, folder=None,
+                lang: str = "en"):
     """Run the chosen studies; returns ({name: summary}, [StudyResult]). Figures go to
     ``folder``, the caller's scratch folder (compare.pipeline removes it when the run ends);
     without one, to a new temporary folder (``coinmix-studies-*``) that the caller owns."""
@@ -134,7 +161,7 @@ def run_studies(chosen, data, options, args: StudyArgs, log=None, say=None, fold
     try:
         for name in chosen:
             say("study", f"{name}: {module(name).TITLE}")
-            res = run_study(name, data, options, args, folder)
+            res = run_study(name, data, options, args, folder, lang)
             log(f"study {name}", res.seconds)
             out[name] = res.summary
             results.append(res)

@@ -9,7 +9,7 @@ import numpy as np
 import bayes
 import em
 
-from ..markdown import table
+from ..records import Table, fact
 
 TITLE = "how many coins?"
 
@@ -45,25 +45,24 @@ def compute(data, options, args) -> dict:
             "sets": data.n_sets}
 
 
-def explain(res, options) -> str:
+def explain(res, options):
     rows, k_bic, k_loo = res["table"], res["k_bic"], res["k_loo"]
     best = max(row["elpd_loo"] for row in rows)
     close = [row["components"] for row in rows if best - row["elpd_loo"] <= 2 * row["elpd_loo_se"]]
-    expl = (f"BIC (lower is better) picks K = {k_bic}; PSIS-LOO (higher elpd is better) picks "
-            f"K = {k_loo}" + (" — they agree." if k_bic == k_loo else " — they disagree.")
-            + f" Within two standard errors of the best elpd: K = {', '.join(map(str, close))}"
-            + (f": with {res['sets']} sets the data cannot tell these apart." if len(close) > 1
-               else ".") + " BIC charges log(sets) per parameter; LOO asks how well each set is "
-            "predicted by the others, averaging over the posterior instead of plugging in ML.")
-    if any(row["max_pareto_k"] > 0.7 for row in rows):
-        expl += " Some Pareto k exceed 0.7: the LOO estimate is unreliable for those K."
-    return expl
+    return fact("study.components.explain", "agree" if k_bic == k_loo else "disagree",
+                k_bic=k_bic, k_loo=k_loo, close=close,
+                tell=fact("study.components.tell", "many" if len(close) > 1 else "one",
+                          sets=res["sets"]),
+                pareto=fact("study.components.pareto")
+                if any(row["max_pareto_k"] > 0.7 for row in rows) else None)
 
 
-def text(res, options) -> str:
-    return (table(["K", "parameters", "log-likelihood (ML)", "BIC", "elpd LOO", "se", "p_loo",
-                   "max Pareto k"],
-                  [[row["components"], row["parameters"], f"{row['log_likelihood']:.3f}",
-                    f"{row['bic']:.2f}", f"{row['elpd_loo']:.2f}", f"{row['elpd_loo_se']:.2f}",
-                    f"{row['p_loo']:.2f}", f"{row['max_pareto_k']:.2f}"] for row in res["table"]])
-            + "\n" + res["explanation"] + "\n")
+def text(res, options) -> list:
+    h = lambda key: fact(f"study.components.header.{key}")  # noqa: E731
+    return [Table(["K", h("parameters"), h("log_likelihood"), "BIC", "elpd LOO", "se", "p_loo",
+                   h("pareto")],
+                  [[row["components"], row["parameters"], row["log_likelihood"], row["bic"],
+                    row["elpd_loo"], row["elpd_loo_se"], row["p_loo"], row["max_pareto_k"]]
+                   for row in res["table"]],
+                  ["", "", ".3f", ".2f", ".2f", ".2f", ".2f", ".2f"]),
+            fact("study.paragraph", text=res["_said"])]

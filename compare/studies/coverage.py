@@ -11,7 +11,7 @@ from bayes.intervals import hdi_of_draws
 from coindata import simulate
 
 from ..options import derived_seed
-from ..markdown import embed, table
+from ..records import Figure, Table, fact
 from ..rungs import z_value
 from ..style import panels, save
 from . import threads
@@ -68,56 +68,71 @@ def compute(data, options, args) -> dict:
             "divergences": int(sum(rep["divergences"] for rep in reps))}
 
 
-def figure(res, path) -> None:
+def _est(name):
+    return fact("study.estimator", name)
+
+
+def _interval(name):
+    return fact("study.interval", name)
+
+
+def figure(res, path, t) -> None:
     rows, cover, nominal = res["estimators"], res["coverage"], res["nominal"]
     fig, (a1, a2) = panels(2, height=3.6)
-    labels = [f"{row['estimator']}\n{row['parameter']}" for row in rows]
+    from ..words import render
+
+    labels = [f"{render(_est(row['estimator']), t.lang)}\n{row['parameter']}" for row in rows]
     x = np.arange(len(rows))
     a1.errorbar(x - 0.1, [row["bias"] for row in rows], yerr=[2 * row["bias_se"] for row in rows],
-                fmt="o", label="bias ± 2 MC se")
+                fmt="o", label=t("bias"))
     a1.errorbar(x + 0.1, [row["rmse"] for row in rows], yerr=[2 * row["rmse_se"] for row in rows],
-                fmt="s", label="RMSE ± 2 MC se")
+                fmt="s", label=t("rmse"))
     a1.axhline(0, color="0.5", lw=0.8)
     a1.set_xticks(x, labels, fontsize=9)
-    a1.set(title=f"{res['replicates']} datasets of {res['sets']} sets", ylabel="error")
+    a1.set(title=t("title_error", replicates=res["replicates"], sets=res["sets"]),
+           ylabel=t("error"))
     a1.legend(fontsize=9)
     xc = np.arange(len(cover))
     a2.errorbar(xc, [c["coverage"] if c["coverage"] is not None else np.nan for c in cover],
                 yerr=[2 * (c["mc_se"] or 0) for c in cover], fmt="o")
-    a2.axhline(nominal, color="#2ca02c", lw=1, ls="--", label=f"nominal {nominal:.0%}")
-    a2.set_xticks(xc, [f"{c['interval']}\n{c['parameter']}" for c in cover], fontsize=9)
-    a2.set(ylim=(0.6, 1.0), ylabel="coverage",
-           title=f"Coverage of {nominal:.0%} intervals (± 2 MC se)")
+    a2.axhline(nominal, color="#2ca02c", lw=1, ls="--", label=t("nominal", prob=nominal))
+    a2.set_xticks(xc, [f"{render(_interval(c['interval']), t.lang)}\n{c['parameter']}"
+                       for c in cover], fontsize=9)
+    a2.set(ylim=(0.6, 1.0), ylabel=t("coverage"), title=t("title_coverage", prob=nominal))
     a2.legend(fontsize=9)
     save(fig, path)
 
 
-def explain(res, options) -> str:
+def explain(res, options):
     truth, rows, cover, nominal = res["truth"], res["estimators"], res["coverage"], res["nominal"]
     far = [c for c in cover if c["coverage"] is not None
            and abs(c["coverage"] - nominal) > 3 * c["mc_se"]]
     best = min(rows, key=lambda row: row["rmse"])
-    return (f"{res['replicates']} datasets of {res['sets']} sets from theta = {truth[0]:.3f}, "
-            f"{truth[1]:.3f}. Lowest RMSE: {best['estimator']} for {best['parameter']} "
-            f"({best['rmse']:.4f}). Coverage of the {nominal:.0%} intervals: " + ", ".join(
-                f"{c['interval']} {c['parameter']} {c['coverage']:.3f} ± {c['mc_se']:.3f}"
-                for c in cover if c["coverage"] is not None) + ". "
-            + (f"All lie within 3 Monte Carlo standard errors of {nominal:.0%}." if not far else
-               f"Outside 3 Monte Carlo errors of {nominal:.0%}: "
-               + ", ".join(f"{c['interval']} {c['parameter']}" for c in far)
-               + " — with this few sets per dataset the Wald interval's Gaussian shape (or the "
-               "prior's pull on the HDI) misses the truth more or less often than promised."))
+    items = [fact("study.coverage.item", interval=_interval(c["interval"]),
+                  parameter=c["parameter"], coverage=c["coverage"], se=c["mc_se"])
+             for c in cover if c["coverage"] is not None]
+    verdict = (fact("study.coverage.verdict", "within", prob=nominal) if not far else
+               fact("study.coverage.verdict", "outside", prob=nominal,
+                    far=[fact("study.coverage.far", interval=_interval(c["interval"]),
+                              parameter=c["parameter"]) for c in far]))
+    return fact("study.coverage.explain", replicates=res["replicates"], sets=res["sets"],
+                truth=truth, best=_est(best["estimator"]), parameter=best["parameter"],
+                rmse=best["rmse"], prob=nominal, items=items, verdict=verdict)
 
 
-def text(res, options) -> str:
+def text(res, options) -> list:
     rows, cover = res["estimators"], res["coverage"]
-    return (table(["parameter", "estimator", "bias", "RMSE"],
-                  [[row["parameter"], row["estimator"], f"{row['bias']:+.4f} ± {row['bias_se']:.4f}",
-                    f"{row['rmse']:.4f} ± {row['rmse_se']:.4f}"] for row in rows]) + "\n"
-            + table(["parameter", "interval", "coverage", "MC se"],
-                    [[c["parameter"], c["interval"],
-                      "n/a" if c["coverage"] is None else f"{c['coverage']:.3f}",
-                      "n/a" if c["mc_se"] is None else f"{c['mc_se']:.3f}"] for c in cover])
-            + "\n" + res["explanation"] + "\n\n"
-            + embed("study_coverage", "study_coverage.png", "Bias, RMSE and coverage over "
-                    "replicate datasets."))
+    h = lambda key: fact(f"study.coverage.header.{key}")  # noqa: E731
+    return [Table([h("parameter"), h("estimator"), h("bias"), "RMSE"],
+                  [[row["parameter"], _est(row["estimator"]),
+                    fact("study.pm", "signed", value=row["bias"], se=row["bias_se"]),
+                    fact("study.pm", "plain", value=row["rmse"], se=row["rmse_se"])]
+                   for row in rows]),
+            Table([h("parameter"), h("interval"), h("coverage"), h("mc_se")],
+                  [[c["parameter"], _interval(c["interval"]),
+                    fact("study.value", "na") if c["coverage"] is None else
+                    fact("study.value", "f3", x=c["coverage"]),
+                    fact("study.value", "na") if c["mc_se"] is None else
+                    fact("study.value", "f3", x=c["mc_se"])] for c in cover]),
+            fact("study.paragraph", text=res["_said"]),
+            Figure("study_coverage", "study_coverage.png", fact("study.coverage.caption"))]

@@ -7,7 +7,7 @@ import numpy as np
 
 import bayes
 
-from ..markdown import embed
+from ..records import Figure, fact
 from ..style import panels, save
 
 TITLE = "label switching"
@@ -37,15 +37,14 @@ def compute(data, options, args) -> dict:
             "_unordered": th, "_ordered": od.theta}
 
 
-def figure(res, path) -> None:
+def figure(res, path, t) -> None:
     th, od = res["_unordered"], res["_ordered"]
     fig, axes = panels(3)
     for c in range(th.shape[0]):
-        axes[0].plot(th[c, :400, 0], lw=0.6, label=f"chain {c}")
-    axes[0].set(xlabel="draw", ylabel=r"$\theta_0$ (unordered)", title="Traces: labels swap")
+        axes[0].plot(th[c, :400, 0], lw=0.6, label=t("chain", c=c))
+    axes[0].set(xlabel=t("draw"), ylabel=t("theta0_unordered"), title=t("traces"))
     axes[0].legend(fontsize=9)
-    for ax, draws, title in ((axes[1], th, "Unordered: both marginals bimodal"),
-                             (axes[2], od, "Ordered model: one coin each")):
+    for ax, draws, title in ((axes[1], th, t("unordered")), (axes[2], od, t("ordered"))):
         for k in range(2):
             ax.hist(draws[..., k].ravel(), bins=60, density=True, alpha=0.5,
                     label=rf"$\theta_{k}$")
@@ -54,30 +53,22 @@ def figure(res, path) -> None:
     save(fig, path)
 
 
-def explain(res, options) -> str:
+def explain(res, options):
     share = np.asarray(res["share_swapped_per_chain"])
     rhat_un, rhat_od = res["r_hat_unordered"], res["r_hat_ordered"]
-    vec = lambda xs: ", ".join(f"{v:.3f}" for v in xs)  # noqa: E731
     both = bool(np.all(np.minimum(share, 1 - share) > 0.05))
     rmax = max(rhat_un)
-    expl = (f"Without the ordering the coins' names are arbitrary: the posterior has two mirror "
-            f"images. The chains switched labels "
-            f"{', '.join(str(int(s)) for s in res['switches_per_chain'])} times; the share of "
-            f"draws with theta_0 > theta_1 per chain is {', '.join(f'{v:.0%}' for v in share)}. ")
+    common = dict(switches=[int(x) for x in res["switches_per_chain"]],
+                  shares=[fact("study.percent", x=float(v)) for v in share],
+                  r_hat=rhat_un, means=res["mean_unordered"], ordered=res["mean_ordered"],
+                  r_hat_ordered=rhat_od)
     if both:
-        expl += (f"Every chain visits both images, so the chains agree with one another and R-hat "
-                 f"reads {vec(rhat_un)}: " + ("no alarm, " if rmax <= 1.01 else "")
-                 + f"yet the posterior means {vec(res['mean_unordered'])} average the two coins "
-                 "into one and describe neither. ")
-    else:
-        expl += (f"Some chains stayed in one image; R-hat reads {vec(rhat_un)}"
-                 + (" and flags it. " if rmax > 1.01 else ", and does not flag it. ")
-                 + f"The pooled means {vec(res['mean_unordered'])} mix the two coins. ")
-    return expl + (f"The ordered model (theta_0 < theta_1) keeps one image: means "
-                   f"{vec(res['mean_ordered'])}, R-hat {vec(rhat_od)}.")
+        return fact("study.labels.explain", "both", alarm=fact("study.labels.alarm",
+                    "none" if rmax <= 1.01 else "some"), **common)
+    return fact("study.labels.explain", "stayed",
+                flag=fact("study.labels.flag", "flags" if rmax > 1.01 else "misses"), **common)
 
 
-def text(res, options) -> str:
-    return (res["explanation"] + "\n\n"
-            + embed("study_labels", "study_labels.png", "The unordered model's chains swap "
-                    "labels; the ordered model's do not."))
+def text(res, options) -> list:
+    return [fact("study.paragraph", text=res["_said"]),
+            Figure("study_labels", "study_labels.png", fact("study.labels.caption"))]

@@ -14,7 +14,7 @@ import numpy as np
 import em
 from bayes.grid import grid_posterior
 
-from ..markdown import embed, table
+from ..records import Figure, Table, fact
 from ..style import panels, save
 from . import threads
 
@@ -58,87 +58,81 @@ def compute(data, options, args) -> dict:
             "heads": big_h, "tosses": big_n}
 
 
-def figure(res, path) -> None:
+def figure(res, path, t) -> None:
     rows, m = res["table"], res["prior_mean"]
     fig, axes = panels(2)
     xs = np.array([row["strength"] for row in rows], float)
     xplot = np.where(xs == 0, 0.5, xs)
     for k, ax in enumerate(axes):
-        ax.axhline(res["ml"][k], color="#d62728", lw=1, ls=":", label="ML (strength 0)")
-        ax.axhline(m, color="0.5", lw=1, ls="--", label=f"prior mean {m:.2f}")
+        ax.axhline(res["ml"][k], color="#d62728", lw=1, ls=":", label=t("ml"))
+        ax.axhline(m, color="0.5", lw=1, ls="--", label=t("prior_mean", m=m))
         ax.plot(xplot, [row["map"][k] for row in rows], "-o", color="#1f77b4", ms=4,
-                label="EM-MAP (mode in theta)")
+                label=t("map"))
         ax.plot(xplot, [row["map_logit"][k] for row in rows], "-^", color="#17becf", ms=4,
-                label="mode in log-odds")
+                label=t("logit_mode"))
         ax.plot(xplot, [row["mean"][k] for row in rows], "-s", color="#2ca02c", ms=4,
-                label="posterior mean (exact)")
+                label=t("mean"))
         ax.plot(xplot, [row["pooled"] for row in rows], color="0.3", lw=0.8, ls="-.",
-                label="one-coin MAP (pooled)")
-        ax.set(xscale="log", xlabel="prior strength s (a + b - 2; 0 plotted at 0.5)",
-               ylabel=rf"$\theta_{k}$", title=rf"$\theta_{k}$ as the prior grows stronger")
+                label=t("pooled"))
+        ax.set(xscale="log", xlabel=t("strength"), ylabel=rf"$\theta_{k}$",
+               title=t("title", k=k))
         ax.legend(fontsize=9, loc="best")
+    from ..figures import _plain_log_ticks
+
+    _plain_log_ticks(None, *axes)
     save(fig, path)
 
 
-def explain(res, options) -> str:
+def explain(res, options):
     rows, m = res["table"], res["prior_mean"]
     last = rows[-1]
     gap0 = [abs(rows[0]["map"][k] - rows[0]["map_logit"][k]) for k in range(2)]
     med_gap = max(abs(row["draws_median"][k] - row["median_via_logit"][k])
                   for row in rows for k in range(2))
-    vec = lambda xs, d=4: ", ".join(f"{v:.{d}f}" for v in xs)  # noqa: E731
-    expl = (f"At strength 0 the prior is flat and MAP is ML ({vec(rows[0]['map'])}). As the prior "
-            f"grows, the estimates end nearer the prior mean {m:.2f}: at strength "
-            f"{last['strength']:g} they reach {vec(last['map'], 3)} (MAP) and "
-            f"{vec(last['mean'], 3)} (exact posterior mean). ")
+    parts = [fact("study.prior.start", ml=rows[0]["map"], m=m, strength=last["strength"],
+                  map=last["map"], mean=last["mean"])]
     merged = res["merged_from"]
     before = [row for row in rows if merged is None or row["strength"] < merged]
     for k in range(2):
         track = np.array([row["map"][k] for row in before])
         if track.size > 1 and np.all(np.diff(np.abs(track - m)) <= 1e-9):
-            expl += f"While there are two MAP coins, theta[{k}] moves steadily towards {m:.2f}. "
+            parts.append(fact("study.prior.track", "steady", k=k, m=m))
         elif track.size > 1:
             j = int(np.argmax(np.abs(track - m)))
             if j > 0:                   # it got further from the prior mean before coming back
-                expl += (f"MAP theta[{k}] does not move steadily towards {m:.2f}: it first "
-                         f"moves away from it, from {track[0]:.3f} to {track[j]:.3f} at strength "
-                         f"{before[j]['strength']:g}"
-                         + (f", then back to {track[-1]:.3f}" if j < track.size - 1 else "")
-                         + ". ")
+                parts.append(fact("study.prior.track", "away", k=k, m=m, first=track[0],
+                                  far=track[j], at=before[j]["strength"],
+                                  back=fact("study.prior.back", value=track[-1])
+                                  if j < track.size - 1 else None))
             else:
-                expl += (f"MAP theta[{k}] moves towards {m:.2f} overall ({track[0]:.3f} to "
-                         f"{track[-1]:.3f}), but not at every step. ")
+                parts.append(fact("study.prior.track", "overall", k=k, m=m, first=track[0],
+                                  last=track[-1]))
     if merged is not None:
         row = next(x for x in rows if x["strength"] == merged)
         prev = [x["strength"] for x in rows if x["strength"] < merged]
-        expl += (f"From strength {merged:g} on (and somewhere above {prev[-1]:g}, the last strength "
-                 "tried with two distinct MAP coins) the two-coin mode is gone: the highest point "
-                 "of the posterior has both coins at the pooled one-coin estimate "
-                 f"(H + 2 s m) / (N + 2 s) = ({res['heads']} + {2 * m:g} s) / ({res['tosses']} + 2 s), "
-                 f"{row['pooled']:.4f} at strength {merged:g}, "
-                 + ", ".join(f"{x['pooled']:.4f} at {x['strength']:g}" for x in rows
-                             if x["strength"] > merged)
-                 + ". The ordered posterior mean keeps the coins apart by construction "
-                 "(theta_0 < theta_1 in every draw), so two means that stay apart do not by "
-                 "themselves show two coins. ")
-    expl += (f"The mode depends on the coordinates: maximising the same posterior over log-odds "
-             f"instead of probabilities moves it, even under the flat prior, by {vec(gap0)} (the "
-             "Jacobian theta (1 - theta) is part of the density in log-odds, so the log-odds "
-             "mode is the theta-space MAP under Beta(a + 1, b + 1)). Quantiles do not depend on "
-             "the coordinates (a monotone map carries the median to the median: read in "
-             "log-odds and mapped back, the median of 20,001 exact-posterior draws is the same, "
-             f"to {med_gap:.1e}); means and modes do, which is why \"the\" point estimate is a "
-             "choice and the posterior is not. Posterior means and medians come from the exact "
-             "grid, so the curves carry no Monte Carlo noise.")
-    return expl
+        parts.append(fact("study.prior.merged", merged=merged, prev=prev[-1], heads=res["heads"],
+                          tosses=res["tosses"], two_m=2 * m, pooled=row["pooled"],
+                          later=_later([x for x in rows if x["strength"] > merged])))
+    parts.append(fact("study.prior.coordinates", gap=gap0, med_gap=med_gap))
+    return fact("study.join", parts=parts)
 
 
-def text(res, options) -> str:
+def _later(rows):
+    """The pooled estimate at the strengths beyond the merge, or None where there are none."""
+    if not rows:
+        return None
+    return fact("study.prior.later", items=[fact("study.prior.pooled_at", value=x["pooled"],
+                                                 strength=x["strength"]) for x in rows])
+
+
+def text(res, options) -> list:
     rows = res["table"]
-    header = ["strength", "prior"] + [f"{w} theta[{k}]" for w in ("ML/MAP", "log-odds mode",
-                                                                    "exact mean") for k in range(2)]
-    cells = [[f"{row['strength']:g}", f"Beta({row['prior'][0]:.3g}, {row['prior'][1]:.3g})"]
-             + [f"{v:.4f}" for v in row["map"] + row["map_logit"] + row["mean"]] for row in rows]
-    return (table(header, cells) + "\n" + res["explanation"] + "\n\n"
-            + embed("study_prior", "study_prior.png", "EM-MAP, the log-odds mode and the exact "
-                    "posterior mean as the prior grows stronger."))
+    h = lambda key, **v: fact(f"study.prior.header.{key}", **v)  # noqa: E731
+    header = [h("strength"), h("prior")] + [h(w, k=k) for w in ("map", "logit", "mean")
+                                            for k in range(2)]
+    cells = [[fact("study.value", "g", x=row["strength"]),
+              fact("study.beta", a=row["prior"][0], b=row["prior"][1])]
+             + row["map"] + row["map_logit"] + row["mean"] for row in rows]
+    return [Table(header, cells, ["", ""] + [".4f"] * 6),
+            fact("study.paragraph", text=res["_said"]),
+            Figure("study_prior", "study_prior.png", fact("study.prior.caption"))]

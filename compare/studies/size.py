@@ -10,7 +10,7 @@ from bayes.grid import grid_posterior
 from coindata import simulate
 
 from ..options import derived_seed
-from ..markdown import embed, table
+from ..records import Figure, Table, fact
 from ..rungs import z_value
 from ..style import panels, save
 from . import threads
@@ -50,62 +50,57 @@ def compute(data, options, args) -> dict:
             "hdi_prob": prob, "table": rows, "width_ratio": ratios, "hdi_slope": slope}
 
 
-def figure(res, path) -> None:
+def figure(res, path, t) -> None:
     rows, truth = res["table"], res["truth"]
     fig, (a1, a2) = panels(2)
     ns = np.array([row["sets"] for row in rows], float)
     for k, c in ((0, "#1f77b4"), (1, "#d62728")):
         a1.axhline(truth[k], color=c, lw=0.8, ls=":")
-        a1.plot(ns, [row["ml"][k] for row in rows], "o-", color=c, ms=4, label=f"ML theta[{k}]")
+        a1.plot(ns, [row["ml"][k] for row in rows], "o-", color=c, ms=4, label=t("ml", k=k))
         a1.plot(ns, [row["map"][k] for row in rows], "s--", color=c, ms=4, mfc="none",
-                label=f"MAP theta[{k}]")
-        a1.plot(ns, [row["mean"][k] for row in rows], "^:", color=c, ms=4,
-                label=f"posterior mean theta[{k}]")
-        a2.loglog(ns, [row["hdi_width"][k] for row in rows], "o-", color=c, label=f"HDI theta[{k}]")
+                label=t("map", k=k))
+        a1.plot(ns, [row["mean"][k] for row in rows], "^:", color=c, ms=4, label=t("mean", k=k))
+        a2.loglog(ns, [row["hdi_width"][k] for row in rows], "o-", color=c, label=t("hdi", k=k))
         wald = [row["wald_width"][k] for row in rows]
         ok = [w is not None for w in wald]
         a2.loglog(ns[ok], [w for w in wald if w is not None], "s--", color=c, mfc="none",
-                  label=f"Wald theta[{k}]")
+                  label=t("wald", k=k))
     ref = rows[-1]["hdi_width"][1] * np.sqrt(ns[-1] / ns)
-    a2.loglog(ns, ref, color="0.6", lw=1, label=r"slope $-1/2$")
-    a1.set(xscale="log", xlabel="sets", ylabel="estimate",
-           title="Estimates converge to the truth (dotted)")
-    a2.set(xlabel="sets", ylabel=f"{res['hdi_prob']:.0%} interval width",
-           title="Widths shrink like 1/sqrt(sets)")
+    a2.loglog(ns, ref, color="0.6", lw=1, label=t("slope"))
+    a1.set(xscale="log", xlabel=t("sets"), ylabel=t("estimate"), title=t("title_estimates"))
+    a2.set(xlabel=t("sets"), ylabel=t("width", prob=res["hdi_prob"]), title=t("title_widths"))
     a1.legend(fontsize=9, ncol=2)
     a2.legend(fontsize=9)
+    from ..figures import _plain_log_ticks
+
+    _plain_log_ticks(None, a1, a2)
     save(fig, path)
 
 
-def explain(res, options) -> str:
+def explain(res, options):
     rows, truth, slope, ratios = res["table"], res["truth"], res["hdi_slope"], res["width_ratio"]
     spread = [max(abs(row["ml"][k] - row["mean"][k]) for k in range(2)) for row in rows]
     near = [all(r is not None and abs(r - 1) <= 0.05 for r in rat) for rat in ratios]
     close_from = next((rows[i]["sets"] for i in range(len(rows)) if all(near[i:])), None)
-    fmt = lambda vs: ", ".join("n/a" if v is None else f"{v:.2f}" for v in vs)  # noqa: E731
-    return (f"Data simulated from theta = {truth[0]:.3f}, {truth[1]:.3f} (weights "
-            f"{res['weights'][0]:.2f}, {res['weights'][1]:.2f}), {res['tosses']} tosses per set "
-            f"(so even the {rows[0]['sets']}-set row is simulated, not the data of this report); "
-            "posterior means and HDIs are exact (grid). "
-            f"The largest gap between ML and the posterior mean falls from {spread[0]:.2g} at "
-            f"{rows[0]['sets']} sets to {spread[-1]:.2g} at {rows[-1]['sets']}. "
-            + (f"HDI width falls with slope {slope[0]:.2f} and {slope[1]:.2f} on log-log axes, "
-               "fitted over the sizes from 20 sets up (1/sqrt(sets) is -0.5). "
-               if slope[0] is not None else "")
-            + f"The Wald/HDI width ratio goes from {fmt(ratios[0])} to {fmt(ratios[-1])}"
-            + (f" (within 5% of 1 from {close_from} sets on)" if close_from is not None else "")
-            + ": as the data grow, the posterior becomes the Gaussian centred at ML with the "
-            "inverse information as variance (Bernstein-von Mises, for coins that really "
-            "differ), so the two intervals meet and the prior stops mattering.")
+    ratio = lambda rat: [fact("study.value", "na") if v is None else  # noqa: E731
+                         fact("study.value", "f2", x=v) for v in rat]
+    return fact("study.size.explain", truth=truth, weights=res["weights"], tosses=res["tosses"],
+                first=rows[0]["sets"], last=rows[-1]["sets"], gap_first=spread[0],
+                gap_last=spread[-1],
+                slope=None if slope[0] is None else fact("study.size.slope", s0=slope[0],
+                                                         s1=slope[1]),
+                ratio_first=ratio(ratios[0]), ratio_last=ratio(ratios[-1]),
+                close=None if close_from is None else fact("study.size.close", sets=close_from))
 
 
-def text(res, options) -> str:
+def text(res, options) -> list:
     rows, ratios = res["table"], res["width_ratio"]
-    header = ["sets"] + [f"{w} theta[{k}]" for w in ("ML", "MAP", "mean") for k in range(2)] + \
-             [f"HDI width [{k}]" for k in range(2)] + [f"Wald / HDI [{k}]" for k in range(2)]
-    cells = [[row["sets"]] + [f"{v:.4f}" for v in row["ml"] + row["map"] + row["mean"]]
-             + [f"{v:.4f}" for v in row["hdi_width"]]
-             + ["n/a" if v is None else f"{v:.2f}" for v in rat] for row, rat in zip(rows, ratios)]
-    return (table(header, cells) + "\n" + res["explanation"] + "\n\n"
-            + embed("study_size", "study_size.png", "Estimates and interval widths as the number "
-                    "of sets grows."))
+    h = lambda key, **v: fact(f"study.size.header.{key}", **v)  # noqa: E731
+    header = ([h("sets")] + [h(w, k=k) for w in ("ml", "map", "mean") for k in range(2)]
+              + [h("hdi", k=k) for k in range(2)] + [h("ratio", k=k) for k in range(2)])
+    cells = [[row["sets"]] + row["ml"] + row["map"] + row["mean"] + row["hdi_width"]
+             + [fact("study.value", "na") if v is None else fact("study.value", "f2", x=v)
+                for v in rat] for row, rat in zip(rows, ratios)]
+    return [Table(header, cells, [""] + [".4f"] * 8 + ["", ""]),
+            fact("study.paragraph", text=res["_said"]),
+            Figure("study_size", "study_size.png", fact("study.size.caption"))]
